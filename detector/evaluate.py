@@ -1,0 +1,190 @@
+"""Evaluation: grouped cross-validation on the corpus, and measurement on real pages.
+
+Cross-validation groups by publisher, so a model is never scored on a
+publisher it trained on. The real pages (``../shared/realpages``) only
+measure: what the model hid is matched against their labels by text overlap,
+not by block boundaries, so the figures do not depend on how a page is cut.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+from sklearn.model_selection import GroupKFold
+
+from .errors import InvalidInput
+from .model import AppealModel
+from .segment import segment_html
+from .settings import CATEGORIES
+
+TARGET_PRECISION = 0.95
+MIN_THRESHOLD = 0.35
+COVERED = 0.5  # a labeled string counts as hidden when this share of its characters is
+REALPAGE_CATEGORY = {"membership": "donation", "other_appeal": "adblock"}
+
+
+def label_matrix(examples, categories=CATEGORIES) -> np.ndarray:
+    return np.array([[c in ex["labels"] for c in categories] for ex in examples], dtype=bool)
+
+
+def out_of_fold_scores(examples, n_splits=5, progress=None, **fit_args) -> np.ndarray:
+    """Scores for every example from a model that never saw its publisher."""
+    groups = np.array([ex["publisher"] for ex in examples])
+    n_splits = min(n_splits, len(set(groups)))
+    if n_splits < 2:
+        raise InvalidInput("grouped cross-validation needs at least two publishers")
+    labels = [ex["labels"] for ex in examples]
+    weights = np.array([ex.get("weight", 1.0) for ex in examples])
+    oof = np.zeros((len(examples), len(CATEGORIES)))
+    for fold, (tr, te) in enumerate(GroupKFold(n_splits=n_splits).split(examples, groups=groups), 1):
+        if progress:
+            progress(f"fold {fold}/{n_splits}: training on {len(tr)} blocks, scoring {len(te)}")
+        model = AppealModel.fit([examples[i] for i in tr], [labels[i] for i in tr], weights[tr], **fit_args)
+        scores = model.scores([examples[i] for i in te])
+        for j, cat in enumerate(model.categories):
+            oof[te, CATEGORIES.index(cat)] = scores[:, j]
+    return oof
+
+
+def choose_thresholds(oof: np.ndarray, Y: np.ndarray, target=TARGET_PRECISION) -> dict[str, float]:
+    """Per category, the lowest threshold whose out-of-fold precision reaches ``target``."""
+    out = {}
+    for j, cat in enumerate(CATEGORIES):
+        y, s = Y[:, j], oof[:, j]
+        best = 0.9
+        for t in np.arange(MIN_THRESHOLD, 0.96, 0.01):
+            pred = s >= t
+            if pred.sum() and (pred & y).sum() / pred.sum() >= target:
+                best = float(round(t, 2))
+                break
+        out[cat] = best
+    return out
+
+
+def prf(y: np.ndarray, pred: np.ndarray) -> dict:
+    tp = int((y & pred).sum())
+    p = tp / pred.sum() if pred.sum() else 0.0
+    r = tp / y.sum() if y.sum() else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": int(y.sum())}
+
+
+def cv_report(examples, oof, thresholds) -> dict:
+    Y = label_matrix(examples)
+    P = np.column_stack([oof[:, j] >= thresholds[c] for j, c in enumerate(CATEGORIES)])
+    by_cat = {c: prf(Y[:, j], P[:, j]) for j, c in enumerate(CATEGORIES)}
+    langs = np.array([ex["lang"] for ex in examples])
+    by_lang = {}
+    for lang in sorted(set(langs)):
+        m = langs == lang
+        by_lang[lang] = prf(Y[m].any(axis=1), P[m].any(axis=1))
+    hn = np.array([bool(ex.get("hard_negative")) for ex in examples])
+    return {
+        "by_category": by_cat,
+        "by_language": by_lang,
+        "any_appeal": prf(Y.any(axis=1), P.any(axis=1)),
+        "hard_negative_false_hides": round(float(P[hn].any(axis=1).mean()), 4) if hn.any() else None,
+        "content_false_hides": round(float(P[~Y.any(axis=1)].any(axis=1).mean()), 4),
+    }
+
+
+# ---------------------------------------------------------------- real pages
+
+_WS = re.compile(r"\s+")
+
+
+def _norm(text: str) -> str:
+    return _WS.sub(" ", text).strip().lower()
+
+
+class HiddenText:
+    """A page's block texts joined, with the hidden character ranges, for overlap matching."""
+
+    def __init__(self, blocks, hidden):
+        parts, mask = [], []
+        for block, is_hidden in zip(blocks, hidden):
+            t = _norm(block.text)
+            parts.append(t)
+            mask.append(np.full(len(t), is_hidden, dtype=bool))
+            parts.append(" ")
+            mask.append(np.zeros(1, dtype=bool))
+        self.text = "".join(parts)
+        self.mask = np.concatenate(mask) if mask else np.zeros(0, dtype=bool)
+
+    def share_hidden(self, needle: str) -> float | None:
+        """Share of ``needle``'s characters that are hidden; None when it is not on the page."""
+        n = _norm(needle)
+        if not n:
+            return None
+        at = self.text.find(n)
+        if at < 0:
+            return None
+        return float(self.mask[at: at + len(n)].mean())
+
+
+def load_realpages(root: Path) -> list[dict]:
+    index = Path(root) / "index.jsonl"
+    if not index.is_file():
+        raise InvalidInput(f"no real pages at {root} (expected {index})")
+    return [json.loads(line) for line in index.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def realpages_report(model: AppealModel, root: Path, progress=None, limit=None,
+                     sensitivity: float = 0.5) -> dict:
+    pages = load_realpages(root)[:limit]
+    found = defaultdict(lambda: [0, 0])  # key -> [caught, total]
+    content = [0, 0]
+    first_para_hidden = []
+    misses, false_hides = [], []
+    missing = 0
+    seconds = 0.0
+    for n, page in enumerate(pages, 1):
+        if progress and n % 50 == 0:
+            progress(f"real pages: {n}/{len(pages)}")
+        raw = (Path(root) / page["file"]).read_bytes()
+        start = time.perf_counter()
+        blocks = segment_html(raw)
+        preds = model.predict(blocks, sensitivity=sensitivity, explain=False)
+        seconds += time.perf_counter() - start
+        hidden = HiddenText(blocks, [p.hide for p in preds])
+        for appeal in page["appeals"]:
+            if appeal["strength"] != "strong":
+                continue
+            share = hidden.share_hidden(appeal["text"])
+            if share is None:
+                missing += 1
+            caught = share is not None and share >= COVERED
+            cat = REALPAGE_CATEGORY.get(appeal["category"], appeal["category"])
+            for key in ("all", f"cat:{cat}", f"lang:{page['language']}"):
+                found[key][0] += caught
+                found[key][1] += 1
+            if not caught:
+                misses.append({"page": page["id"], "category": cat, "text": appeal["text"][:160],
+                               "in_blocks": share is not None})
+        for i, text in enumerate(page.get("content", [])):
+            share = hidden.share_hidden(text)
+            if share is None:
+                continue
+            content[1] += 1
+            if share >= COVERED:
+                content[0] += 1
+                false_hides.append({"page": page["id"], "text": text[:160]})
+                if i == 0:
+                    first_para_hidden.append(page["id"])
+    recall = {k: {"recall": round(c / t, 4), "caught": c, "total": t} for k, (c, t) in sorted(found.items())}
+    return {
+        "pages": len(pages),
+        "recall": recall,
+        "strong_labels_not_in_blocks": missing,
+        "content_hidden": {"share": round(content[0] / max(1, content[1]), 5), "hidden": content[0],
+                           "total": content[1]},
+        "first_paragraph_hidden": first_para_hidden,
+        "misses": misses,
+        "false_hides": false_hides,
+        "seconds_per_page": round(seconds / max(1, len(pages)), 4),
+    }

@@ -1,0 +1,153 @@
+"""Features of a block: text n-grams, class/id tokens and shallow structure.
+
+Word and character n-grams cover every language without per-language code;
+the class/id/role tokens of the element and its ancestors carry what the page's
+own markup says ("newsletter-signup", "paywall"); a few structural numbers
+(length, link density, position, tag) tell a button from a paragraph.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_ATTR_SPLIT = re.compile(r"[^0-9A-Za-z\u00C0-\u024F\u0400-\u04FF]+")
+_DIGITS = re.compile(r"\d")
+_CURRENCY = re.compile(r"[$€£₽₴¥]|\b(?:usd|eur|rub|руб|грн|zł|pln|r\$)\b", re.I)
+_EMAIL_HINT = re.compile(r"@|e-?mail|почт|courriel|correo", re.I)
+
+TAG_GROUPS = {
+    "p": "p", "div": "div", "li": "li", "td": "cell", "th": "cell", "button": "button",
+    "label": "label", "figcaption": "caption", "blockquote": "quote", "a": "link",
+    "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
+    "h6": "heading", "section": "section", "aside": "aside", "form": "form",
+    "header": "section", "footer": "section", "article": "section", "dd": "li", "dt": "li",
+    "summary": "label", "dialog": "aside",
+}
+_GROUPS = sorted(set(TAG_GROUPS.values()) | {"other"})
+
+
+def attr_tokens(attrs: str) -> list[str]:
+    """Split class/id soup into lower-case words: ``newsletterSignup__title`` -> newsletter signup title."""
+    out: list[str] = []
+    for raw in attrs.split():
+        if raw.startswith("_") and raw[1:].isalpha() and raw[1:].islower():
+            out.append(raw)  # landmark marker such as _form
+            continue
+        for part in _ATTR_SPLIT.split(_CAMEL.sub(" ", raw)):
+            for word in part.split():
+                if len(word) > 1 and not word.isdigit():
+                    out.append(word.lower())
+    return out
+
+
+def _attr_analyzer(attrs: str) -> list[str]:
+    tokens = attr_tokens(attrs)
+    # the element's own first tokens matter most: mark the first three words
+    return tokens + ["^" + t for t in tokens[:3]]
+
+
+def _lower_text(block) -> str:
+    return block["text"].lower()
+
+
+def _lower_head(block) -> str:
+    return block["text"][:1000].lower()
+
+
+def _block_attr_analyzer(block) -> list[str]:
+    # a constant token keeps the vocabulary non-empty for text-only corpora
+    return _attr_analyzer(block.get("attrs") or "") + ["_"]
+
+
+def structure_row(block: dict) -> list[float]:
+    text = block["text"]
+    n = len(text)
+    words = max(1, len(text.split()))
+    upper = sum(1 for c in text if c.isupper())
+    letters = sum(1 for c in text if c.isalpha()) or 1
+    group = TAG_GROUPS.get(block.get("tag") or "p", "other")
+    row = [
+        math.log1p(n) / 8.0,
+        min(words, 80) / 80.0,
+        1.0 if n <= 25 else 0.0,
+        1.0 if n >= 300 else 0.0,
+        float(block.get("link_density") or 0.0),
+        float(block.get("position") or 0.0),
+        upper / letters,
+        1.0 if _DIGITS.search(text) else 0.0,
+        1.0 if _CURRENCY.search(text) else 0.0,
+        1.0 if _EMAIL_HINT.search(text) else 0.0,
+        text.count("!") / words,
+        1.0 if text.rstrip().endswith("?") else 0.0,
+    ]
+    row.extend(1.0 if group == g else 0.0 for g in _GROUPS)
+    return row
+
+
+STRUCTURE_NAMES = [
+    "log length", "word count", "short block", "long block", "link density", "position",
+    "upper-case share", "has digits", "has price", "mentions e-mail", "exclamations",
+    "is a question",
+] + [f"tag {g}" for g in _GROUPS]
+
+
+class BlockFeaturizer(TransformerMixin, BaseEstimator):
+    """dict blocks -> one sparse matrix: word n-grams | char n-grams | attr tokens | structure."""
+
+    def __init__(self, word_max=120_000, char_max=150_000, attr_max=20_000, attr_weight=1.0):
+        self.word_max = word_max
+        self.char_max = char_max
+        self.attr_max = attr_max
+        self.attr_weight = attr_weight
+
+    def _vectorizers(self):
+        return (
+            TfidfVectorizer(
+                preprocessor=_lower_text, token_pattern=r"(?u)\b\w+\b",
+                ngram_range=(1, 2), min_df=2, max_features=self.word_max, sublinear_tf=True,
+                dtype=np.float32,
+            ),
+            TfidfVectorizer(
+                preprocessor=_lower_head, analyzer="char_wb",
+                ngram_range=(3, 5), min_df=3, max_features=self.char_max, sublinear_tf=True,
+                dtype=np.float32,
+            ),
+            TfidfVectorizer(
+                analyzer=_block_attr_analyzer, min_df=2,
+                max_features=self.attr_max, sublinear_tf=True, dtype=np.float32,
+            ),
+        )
+
+    def fit(self, blocks, y=None):
+        self.word_, self.char_, self.attr_ = self._vectorizers()
+        self.word_.fit(blocks)
+        self.char_.fit(blocks)
+        self.attr_.fit(blocks)
+        return self
+
+    def transform(self, blocks):
+        blocks = list(blocks)
+        struct = sparse.csr_matrix(np.array([structure_row(b) for b in blocks], dtype=np.float32))
+        return sparse.hstack(
+            [
+                self.word_.transform(blocks),
+                self.char_.transform(blocks),
+                self.attr_.transform(blocks) * self.attr_weight,
+                struct,
+            ],
+            format="csr",
+        )
+
+    def feature_names(self) -> list[str]:
+        names = [f"word '{w}'" for w in self.word_.get_feature_names_out()]
+        names += [f"chars '{c}'" for c in self.char_.get_feature_names_out()]
+        names += [f"class '{a}'" for a in self.attr_.get_feature_names_out()]
+        names += STRUCTURE_NAMES
+        return names

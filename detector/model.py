@@ -1,0 +1,147 @@
+"""The model: fit, score, decide and explain.
+
+One logistic regression per category over the shared features (multi-label:
+a foreign-agent donation plea is both ``donation`` and ``foreign_agent``).
+Per-category thresholds are chosen on out-of-fold scores for high precision
+(see ``evaluate.choose_thresholds``). Linear weights make explanations exact:
+a block's cues are the features with the largest weight x value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from .errors import InvalidInput
+from .features import BlockFeaturizer
+from .settings import CATEGORIES
+
+# A short block right beside a hidden block of the same appeal (its button,
+# its fine print) is hidden with it when it scores at least this share of
+# the category's threshold.
+NEIGHBOUR_SHARE = 0.5
+NEIGHBOUR_MAX_CHARS = 80
+
+
+@dataclass
+class Prediction:
+    hide: bool
+    category: str | None
+    scores: dict[str, float]
+    why: list[dict] = field(default_factory=list)
+    source: str = "model"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def block_dict(block) -> dict:
+    """A Block (or a dict with at least ``text``) as the featurizer's input."""
+    if isinstance(block, dict):
+        return block
+    return {
+        "text": block.text, "tag": block.tag, "attrs": block.attrs,
+        "link_density": block.link_density, "position": block.position,
+    }
+
+
+def effective_thresholds(thresholds: dict[str, float], sensitivity: float) -> dict[str, float]:
+    """Sensitivity 0.5 keeps the tuned thresholds; 1.0 halves them; 0.0 raises them by half."""
+    if not 0.0 <= sensitivity <= 1.0:
+        raise InvalidInput(f"sensitivity must be between 0 and 1, got {sensitivity}")
+    factor = 1.5 - sensitivity
+    return {c: min(0.99, t * factor) for c, t in thresholds.items()}
+
+
+class AppealModel:
+    def __init__(self, featurizer: BlockFeaturizer, estimators: dict, thresholds: dict[str, float]):
+        self.featurizer = featurizer
+        self.estimators = estimators
+        self.thresholds = thresholds
+        self.categories = tuple(estimators)
+        self._names: list[str] | None = None
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_names"] = None  # rebuilt on demand, not worth the disk
+        return state
+
+    @classmethod
+    def fit(cls, blocks: list[dict], labels: list[set[str]], weights=None, *, C: float = 8.0,
+            thresholds: dict[str, float] | None = None, featurizer_params: dict | None = None):
+        featurizer = BlockFeaturizer(**(featurizer_params or {}))
+        X = featurizer.fit_transform(blocks)
+        estimators = {}
+        for cat in CATEGORIES:
+            y = np.array([cat in ls for ls in labels], dtype=np.int8)
+            if y.sum() == 0:
+                continue
+            est = LogisticRegression(C=C, solver="liblinear", max_iter=200)
+            est.fit(X, y, sample_weight=weights)
+            estimators[cat] = est
+        return cls(featurizer, estimators, thresholds or {c: 0.5 for c in estimators})
+
+    def score_matrix(self, X) -> np.ndarray:
+        """Probabilities, one column per category, for an already featurized matrix."""
+        cols = [est.predict_proba(X)[:, 1] for est in self.estimators.values()]
+        return np.column_stack(cols) if cols else np.zeros((X.shape[0], 0))
+
+    def scores(self, blocks: list[dict]) -> np.ndarray:
+        return self.score_matrix(self.featurizer.transform(blocks))
+
+    def explain_row(self, X, row: int, category: str, top: int = 5) -> list[dict]:
+        """The features that pushed ``category`` up the most for one block."""
+        if self._names is None:
+            self._names = self.featurizer.feature_names()
+        vec = X.getrow(row)
+        coef = self.estimators[category].coef_[0]
+        contrib = vec.data * coef[vec.indices]
+        order = np.argsort(-contrib)[:top]
+        return [
+            {"cue": self._names[vec.indices[i]], "weight": round(float(contrib[i]), 3)}
+            for i in order if contrib[i] > 0
+        ]
+
+    def predict(self, blocks: list, categories=None, sensitivity: float = 0.5,
+                explain: bool = True, top: int = 5) -> list[Prediction]:
+        dicts = [block_dict(b) for b in blocks]
+        if not dicts:
+            return []
+        enabled = [c for c in self.categories if categories is None or c in categories]
+        unknown = set(categories or ()) - set(CATEGORIES)
+        if unknown:
+            raise InvalidInput(f"unknown categories {sorted(unknown)}; allowed: {list(CATEGORIES)}")
+        thr = effective_thresholds(self.thresholds, sensitivity)
+        X = self.featurizer.transform(dicts)
+        S = self.score_matrix(X)
+        cat_index = {c: i for i, c in enumerate(self.categories)}
+        out: list[Prediction] = []
+        for r in range(len(dicts)):
+            scores = {c: round(float(S[r, cat_index[c]]), 4) for c in self.categories}
+            # strongest = largest margin over its own threshold among the enabled ones
+            best = max(enabled, key=lambda c: scores[c] / thr[c], default=None)
+            hide = best is not None and scores[best] >= thr[best]
+            out.append(Prediction(hide=hide, category=best if hide else None, scores=scores))
+        self._neighbour_pass(dicts, out, enabled, thr)
+        if explain:
+            for r, pred in enumerate(out):
+                if pred.hide and not pred.why:
+                    pred.why = self.explain_row(X, r, pred.category, top)
+        return out
+
+    @staticmethod
+    def _neighbour_pass(dicts, out, enabled, thr) -> None:
+        for order in (range(len(out)), range(len(out) - 1, -1, -1)):
+            for r in order:
+                pred = out[r]
+                if pred.hide or len(dicts[r]["text"]) > NEIGHBOUR_MAX_CHARS:
+                    continue
+                for n in (r - 1, r + 1):
+                    if 0 <= n < len(out) and out[n].hide:
+                        cat = out[n].category
+                        if cat in enabled and pred.scores[cat] >= NEIGHBOUR_SHARE * thr[cat]:
+                            pred.hide, pred.category = True, cat
+                            pred.why = [{"cue": f"beside a hidden {cat} block", "weight": 0.0}]
+                            break

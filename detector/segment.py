@@ -1,0 +1,230 @@
+"""Segmentation: HTML or plain text -> an ordered list of blocks.
+
+A *block* is the smallest element that reads as one unit. Every block-level
+element yields its *own* text: the text of its inline descendants is folded
+in (``<br>`` is a space), while nested block-level elements become blocks of
+their own. The browser extension's content script (``extension/segment.js``)
+implements the same rules on the live DOM, so what the model learned from
+HTML holds for the blocks the extension sends; keep the two in step.
+
+We parse with lxml's own tree rather than BeautifulSoup on top of lxml: the
+parser is the same, but on the real pages ``bench/bench.py`` measures
+BeautifulSoup's tree building alone at several times lxml's, and it would
+dominate ``classify-html`` (see the README's "Speed" section for figures).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree, html as lxml_html
+
+from .errors import InvalidInput
+
+# Elements whose own text is a block. Shared with extension/segment.js.
+BLOCK_TAGS = frozenset(
+    "p div li section aside article header footer h1 h2 h3 h4 h5 h6 blockquote td th "
+    "figcaption form ul ol dl dd dt table tr main nav figure pre address fieldset center "
+    "body details summary dialog label button".split()
+)
+# Elements skipped with everything inside them.
+SKIP_TAGS = frozenset(
+    "script style template svg head iframe object canvas math select option input "
+    "textarea noscript title meta link".split()
+)
+# Ancestors whose presence is worth a marker token in ``attrs`` (``_form`` ...).
+LANDMARK_TAGS = frozenset("form aside footer header nav dialog".split())
+
+MAX_ATTRS_CHARS = 600
+_WS = re.compile(r"\s+")
+_CSS_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+@dataclass(slots=True)
+class Block:
+    """One unit of a page as the model sees it."""
+
+    text: str
+    tag: str = "p"
+    attrs: str = ""
+    link_density: float = 0.0
+    position: float = 0.0
+    selector: str | None = None
+    index: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+def normalize_space(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def _is_hidden(el) -> bool:
+    # Only the ``hidden`` attribute: an element hidden by an inline style is
+    # often a modal or a notice that the page's script shows later.
+    return el.get("hidden") is not None
+
+
+def _own_tokens(el) -> list[str]:
+    tokens: list[str] = []
+    if el.get("id"):
+        tokens.append(el.get("id"))
+    if el.get("class"):
+        tokens.extend(el.get("class").split())
+    for name in ("role", "aria-label"):
+        if el.get(name):
+            tokens.append(el.get(name))
+    if el.tag in LANDMARK_TAGS:
+        tokens.append("_" + el.tag)
+    return tokens
+
+
+def _attrs_of(el, cache: dict) -> str:
+    """class/id/role/aria-label tokens of the element, then of each ancestor outwards."""
+    parts: list[str] = []
+    node = el
+    while node is not None and node.tag not in ("body", "html"):
+        if node in cache:  # the ancestors' part is shared by all their descendants
+            parts.append(cache[node])
+            break
+        parts.append(" ".join(_own_tokens(node)))
+        node = node.getparent()
+    text = normalize_space(" ".join(parts))
+    cache[el] = text  # keyed by the element: the proxy stays alive
+    return text[:MAX_ATTRS_CHARS]
+
+
+def _selector(el, unique_ids: set[str]) -> str:
+    steps: list[str] = []
+    node = el
+    while node is not None and isinstance(node.tag, str):
+        ident = node.get("id")
+        if ident and ident in unique_ids and _CSS_IDENT.match(ident):
+            steps.append("#" + ident)
+            break
+        if node.tag == "html":
+            steps.append("html")
+            break
+        parent = node.getparent()
+        if parent is None:
+            steps.append(node.tag)
+            break
+        same = [c for c in parent if c.tag == node.tag]
+        steps.append(node.tag if len(same) == 1 else f"{node.tag}:nth-of-type({same.index(node) + 1})")
+        node = parent
+    return " > ".join(reversed(steps))
+
+
+def _collect(el, texts: list[str], links: list[int], in_link: bool, out: list) -> None:
+    """Fold the inline content of ``el`` into ``texts``; queue nested blocks into ``out``."""
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str):  # comments, processing instructions
+            if child.tail:
+                texts.append(child.tail)
+                if in_link:
+                    links[0] += len(child.tail.strip())
+            continue
+        tag = tag.lower()
+        if tag in SKIP_TAGS or _is_hidden(child):
+            pass
+        elif tag in BLOCK_TAGS:
+            out.append(child)
+            texts.append(" ")
+        elif tag == "br":
+            texts.append(" ")
+        else:
+            child_in_link = in_link or tag == "a"
+            if child.text:
+                texts.append(child.text)
+                if child_in_link:
+                    links[0] += len(child.text.strip())
+            _collect(child, texts, links, child_in_link, out)
+        if child.tail:
+            texts.append(child.tail)
+            if in_link:
+                links[0] += len(child.tail.strip())
+
+
+def blocks_from_tree(root) -> list[Block]:
+    """Segment an lxml element tree (document order, depth first)."""
+    body = root.find(".//body") if root.tag != "body" else root
+    if body is None:
+        body = root
+    unique_ids: set[str] = set()
+    seen: set[str] = set()
+    for node in root.iter():
+        ident = node.get("id") if isinstance(node.tag, str) else None
+        if ident:
+            (unique_ids.discard if ident in seen else unique_ids.add)(ident)
+            seen.add(ident)
+    attrs_cache: dict = {}
+    blocks: list[Block] = []
+    stack = [body]
+    while stack:
+        el = stack.pop()
+        if _is_hidden(el):
+            continue
+        nested: list = []
+        texts = [el.text or ""]
+        links = [0]
+        if el.tag == "a" and el.text:  # a stand-alone link used as the root
+            links[0] += len(el.text.strip())
+        _collect(el, texts, links, el.tag == "a", nested)
+        text = normalize_space("".join(texts))
+        if text:
+            blocks.append(
+                Block(
+                    text=text,
+                    tag=el.tag,
+                    attrs=_attrs_of(el, attrs_cache),
+                    link_density=min(1.0, links[0] / max(1, len(text))),
+                    selector=_selector(el, unique_ids),
+                )
+            )
+        stack.extend(reversed(nested))
+    return _number(blocks)
+
+
+def _number(blocks: list[Block]) -> list[Block]:
+    last = max(1, len(blocks) - 1)
+    for i, block in enumerate(blocks):
+        block.index = i
+        block.position = i / last
+    return blocks
+
+
+def parse_html(markup: str | bytes):
+    """Parse a document with lxml's HTML parser; raises InvalidInput on junk."""
+    if isinstance(markup, bytes):
+        if b"\x00" in markup[:4096]:
+            raise InvalidInput("input looks binary, not HTML")
+    elif "\x00" in markup[:4096]:
+        raise InvalidInput("input looks binary, not HTML")
+    if not markup or not (markup.strip() if isinstance(markup, str) else markup.strip()):
+        raise InvalidInput("input is empty")
+    try:
+        try:
+            return lxml_html.document_fromstring(markup)
+        except ValueError:  # a str with an XML encoding declaration
+            if not isinstance(markup, str):
+                raise
+            return lxml_html.document_fromstring(markup.encode("utf-8"))
+    except (etree.ParserError, ValueError) as exc:
+        raise InvalidInput(f"cannot parse HTML: {exc}") from None
+
+
+def segment_html(markup: str | bytes) -> list[Block]:
+    """HTML -> blocks. ``markup`` may be bytes (the parser then honours the meta charset)."""
+    return blocks_from_tree(parse_html(markup))
+
+
+def segment_text(text: str) -> list[Block]:
+    """Plain text -> one block per paragraph (paragraphs are separated by blank lines)."""
+    if "\x00" in text:
+        raise InvalidInput("input looks binary, not text")
+    paragraphs = [normalize_space(p) for p in re.split(r"\n\s*\n", text)]
+    blocks = [Block(text=p, tag="p") for p in paragraphs if p]
+    if not blocks:
+        raise InvalidInput("input has no text")
+    return _number(blocks)
