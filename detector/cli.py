@@ -276,7 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--folds", type=int, default=5)
     p.add_argument("--limit", type=int, help="only the first N real pages")
     p.add_argument("--skip-cv", action="store_true", help="only the real pages")
-    p.add_argument("--sensitivity", type=float, default=0.5)
+    p.add_argument("--sensitivity", type=float, default=None, help="0..1 (default 0.5)")
     p.add_argument("--plots", help="write precision-recall plots (PNG) here")
     p.add_argument("--json", action="store_true")
 
@@ -308,14 +308,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        overrides = {k: getattr(args, k, None) for k in ("host", "port", "sensitivity")}
-        settings = load_settings(**overrides)
-        if getattr(args, "host", "x") is None:
+        settings = load_settings(**{k: getattr(args, k, None) for k in ("host", "port", "sensitivity")})
+        if hasattr(args, "host"):
             args.host = settings.host
-        if getattr(args, "sensitivity", "x") is None:
+        if hasattr(args, "sensitivity"):
             args.sensitivity = settings.sensitivity
-        if getattr(args, "sensitivity", 0.5) is not None and not 0 <= args.sensitivity <= 1:
-            raise InvalidInput(f"--sensitivity must be between 0 and 1, got {args.sensitivity}")
+            if not 0 <= args.sensitivity <= 1:
+                raise InvalidInput(f"sensitivity must be between 0 and 1, got {args.sensitivity}")
         return args.func(args, settings)
     except DetectorError as exc:
         _err(str(exc))

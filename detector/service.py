@@ -223,6 +223,10 @@ class Guard:
         problem = _body_problem(body, self.settings.max_json_depth)
         if problem:
             return await _reply(send, *problem)
+        # every POST route takes JSON: read it as JSON whatever Content-Type the client sent
+        scope = dict(scope)
+        scope["headers"] = [(k, v) for k, v in scope["headers"] if k.lower() != b"content-type"]
+        scope["headers"].append((b"content-type", b"application/json"))
         replayed = False
 
         async def replay():
@@ -237,7 +241,7 @@ class Guard:
 
 def _body_problem(body: bytes, max_depth: int):
     if not body.strip():
-        return 422, "request body is empty; send a JSON object"
+        return None  # the route says which fields it needs
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
