@@ -165,6 +165,30 @@ def cmd_eval(args, settings) -> int:
 
 # ------------------------------------------------------------------ serve / token / pair / feedback
 
+def _quiet_server(config):
+    """A uvicorn server that, after a graceful shutdown on SIGTERM/SIGINT, exits 0 instead of re-raising."""
+    import contextlib
+    import signal
+    import threading
+
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self):
+            if threading.current_thread() is not threading.main_thread():
+                yield
+                return
+            previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                yield
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+
+    return Server(config)
+
+
 def cmd_serve(args, settings) -> int:
     import uvicorn
 
@@ -184,7 +208,8 @@ def cmd_serve(args, settings) -> int:
     app = create_app(settings, model_path=args.model)
     config = uvicorn.Config(app, log_level=args.log_level, access_log=False, timeout_graceful_shutdown=5)
     _progress(f"serving on http://{args.host}:{settings.port} (Ctrl-C stops)")
-    uvicorn.Server(config).run(sockets=[sock])
+    _quiet_server(config).run(sockets=[sock])
+    _progress("stopped")
     return 0
 
 

@@ -1,0 +1,70 @@
+"""The service over real HTTP on loopback: the API's shape and behaviour."""
+
+import httpx
+
+from tests.test_cli import ARTICLE
+
+CATS = {"donation", "paywall", "newsletter", "adblock", "foreign_agent"}
+
+
+def test_health_reports_the_model(service):
+    r = httpx.get(service.base + "/v1/health")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "ok" and set(body["model"]["categories"]) == CATS
+    assert len(body["model"]["corpus_sha256"]) == 64
+
+
+def test_classify_keeps_order_and_ids(service):
+    blocks = [
+        {"id": "b1", "text": "The river burst its banks overnight, flooding dozens of homes in the old town."},
+        {"id": "b2", "text": "Subscribe to our newsletter and get the best stories in your inbox every morning.",
+         "tag": "p", "attrs": "newsletter-signup"},
+        {"id": "b3", "text": "It looks like you're using an ad blocker. Please whitelist our site to support our work."},
+        {"id": "b4", "text": "Residents were evacuated to the school gym, the fire service said."},
+    ]
+    r = service.post("/v1/classify", {"url": "https://news.example/a", "blocks": blocks})
+    assert r.status_code == 200, r.text
+    out = r.json()["blocks"]
+    assert [b["id"] for b in out] == ["b1", "b2", "b3", "b4"]
+    assert [b["hide"] for b in out] == [False, True, True, False]
+    assert out[1]["category"] == "newsletter" and out[2]["category"] == "adblock"
+    assert set(out[0]["scores"]) == CATS and out[0]["source"] == "model"
+    assert out[1]["why"] and all(c["weight"] > 0 for c in out[1]["why"])
+
+
+def test_categories_and_sensitivity_change_the_decision(service):
+    block = {"id": "x", "text": "Support independent journalism: donate to our newsroom today."}
+    assert service.post("/v1/classify", {"blocks": [block]}).json()["blocks"][0]["hide"]
+    only_paywall = service.post("/v1/classify", {"blocks": [block], "categories": ["paywall"]}).json()
+    assert only_paywall["blocks"][0]["hide"] is False
+    r = service.post("/v1/classify", {"blocks": [block], "categories": ["spam"]})
+    assert r.status_code == 422 and "categories" in r.json()["detail"]
+    r = service.post("/v1/classify", {"blocks": [block], "sensitivity": 2})
+    assert r.status_code == 422 and "sensitivity" in r.json()["detail"]
+
+
+def test_classify_html_returns_blocks_with_selectors(service):
+    r = service.post("/v1/classify-html", {"url": "https://news.example/b", "html": ARTICLE})
+    assert r.status_code == 200, r.text
+    blocks = r.json()["blocks"]
+    by = {b["text"]: b for b in blocks}
+    appeal = by["Our reporting is funded by readers like you. Please donate today to keep it free for everyone."]
+    assert appeal["hide"] and appeal["category"] == "donation" and appeal["selector"].startswith("html > body")
+    assert not by["Council approves the new bridge"]["hide"]
+
+
+def test_classify_html_with_junk_is_a_clear_422(service):
+    r = service.post("/v1/classify-html", {"html": "   "})
+    assert r.status_code == 422 and "html" in r.json()["detail"]
+
+
+def test_empty_block_list_is_fine(service):
+    r = service.post("/v1/classify", {"blocks": []})
+    assert r.status_code == 200 and r.json() == {"blocks": []}
+
+
+def test_openapi_docs_are_served(service):
+    spec = httpx.get(service.base + "/openapi.json").json()
+    assert {"/v1/health", "/v1/classify", "/v1/classify-html", "/v1/feedback", "/v1/pair"} <= set(spec["paths"])
+    assert httpx.get(service.base + "/docs").status_code == 200
