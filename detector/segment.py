@@ -194,28 +194,53 @@ def _number(blocks: list[Block]) -> list[Block]:
     return blocks
 
 
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def decode_html(raw: bytes) -> str:
+    """Bytes -> text: BOM, then a declared charset, then UTF-8, then Windows-1252.
+
+    libxml2 alone reads undeclared UTF-8 as Latin-1, which garbles every
+    accented letter of the many pages that declare nothing.
+    """
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if raw.startswith(bom):
+            return raw[len(bom):].decode(codec, errors="replace")
+    declared = _META_CHARSET.search(raw[:8192])
+    if declared:
+        codec = declared.group(1).decode("ascii", "ignore").lower()
+        try:
+            text = raw.decode(codec, errors="strict")
+            return text
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong or unknown declaration: fall through to what the bytes say
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
 def parse_html(markup: str | bytes):
     """Parse a document with lxml's HTML parser; raises InvalidInput on junk."""
     if isinstance(markup, bytes):
         if b"\x00" in markup[:4096]:
             raise InvalidInput("input looks binary, not HTML")
-    elif "\x00" in markup[:4096]:
+        markup = decode_html(markup)
+    if "\x00" in markup[:4096]:
         raise InvalidInput("input looks binary, not HTML")
-    if not markup or not (markup.strip() if isinstance(markup, str) else markup.strip()):
+    if not markup.strip():
         raise InvalidInput("input is empty")
+    # lxml refuses a str that carries an XML encoding declaration; the text is decoded already
+    markup = _XML_DECL.sub("", markup, count=1)
     try:
-        try:
-            return lxml_html.document_fromstring(markup)
-        except ValueError:  # a str with an XML encoding declaration
-            if not isinstance(markup, str):
-                raise
-            return lxml_html.document_fromstring(markup.encode("utf-8"))
+        return lxml_html.document_fromstring(markup)
     except (etree.ParserError, ValueError) as exc:
         raise InvalidInput(f"cannot parse HTML: {exc}") from None
 
 
 def segment_html(markup: str | bytes) -> list[Block]:
-    """HTML -> blocks. ``markup`` may be bytes (the parser then honours the meta charset)."""
+    """HTML -> blocks. ``markup`` may be bytes (decoded by ``decode_html``)."""
     return blocks_from_tree(parse_html(markup))
 
 

@@ -39,7 +39,7 @@ Label = Literal["donation", "paywall", "newsletter", "adblock", "foreign_agent",
 # ------------------------------------------------------------------ schemas
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", strict=True)
 
 
 class BlockIn(_In):
@@ -60,7 +60,7 @@ class ClassifyRequest(_In):
 
 class ClassifyHtmlRequest(_In):
     url: str | None = Field(None, max_length=8192)
-    html: str
+    html: str = Field(pattern=r"^[^\x00]*$", description="The page's HTML (no NUL characters).")
     categories: list[Category] | None = None
     sensitivity: float = Field(0.5, ge=0, le=1)
 
@@ -293,7 +293,8 @@ def create_app(settings: Settings | None = None, model_path=None) -> FastAPI:
     app = FastAPI(
         title="Appeal Detector", version=__version__, lifespan=lifespan,
         description="Local service that scores page blocks as appeals. Loopback only; token required.",
-        responses={401: {"model": Problem}, 403: {"model": Problem}, 413: {"model": Problem},
+        responses={400: {"model": Problem}, 401: {"model": Problem}, 403: {"model": Problem},
+                   413: {"model": Problem},
                    422: {"model": Problem}},
     )
     app.add_middleware(Guard, settings=settings)
@@ -366,6 +367,8 @@ def create_app(settings: Settings | None = None, model_path=None) -> FastAPI:
               dependencies=[Depends(require_token)])
     def classify_html(req: ClassifyHtmlRequest, loaded: LoadedModel = Depends(models),
                       store: FeedbackStore = Depends(feedback)):
+        if not req.html.strip():
+            return ClassifyHtmlResponse(blocks=[])  # an empty page has no blocks
         try:
             blocks = segment_html(req.html)
         except InvalidInput as exc:

@@ -83,3 +83,13 @@ def test_plain_text_paragraphs_split_on_blank_lines():
 def test_plain_text_without_text_is_refused():
     with pytest.raises(InvalidInput):
         segment_text("\n\n  \n")
+
+
+def test_undeclared_utf8_bytes_are_not_read_as_latin1():
+    html = "<html><body><p>Lo más importante del día</p></body></html>".encode("utf-8")
+    assert texts(segment_html(html)) == ["Lo más importante del día"]
+
+
+def test_undeclared_legacy_bytes_fall_back_to_windows_1252():
+    html = "<html><body><p>Café – crème</p></body></html>".encode("cp1252")
+    assert texts(segment_html(html)) == ["Café – crème"]

@@ -55,8 +55,10 @@ def test_classify_html_returns_blocks_with_selectors(service):
 
 
 def test_classify_html_with_junk_is_a_clear_422(service):
-    r = service.post("/v1/classify-html", {"html": "   "})
+    r = service.post("/v1/classify-html", {"html": "\u0000\u0001 binary"})
     assert r.status_code == 422 and "html" in r.json()["detail"]
+    r = service.post("/v1/classify-html", {"html": "   "})
+    assert r.status_code == 200 and r.json() == {"blocks": []}
 
 
 def test_empty_block_list_is_fine(service):
