@@ -38,10 +38,10 @@ def load_blocks(corpus: Path) -> list[dict]:
                     text = row["text"]
                 except (ValueError, KeyError, TypeError):
                     raise CorpusError(f"{where}: not a JSON object with a 'text' field") from None
-                # Text-only examples carry no markup: neutral structure, so that the
-                # structural features learn only from the HTML pages, where they are real.
+                # Text-only examples carry no markup: no tag means "structure unknown"
+                # (see features.structure_row), so structure is learned from the pages.
                 examples.append({
-                    "text": " ".join(str(text).split()), "tag": "p", "attrs": "",
+                    "text": " ".join(str(text).split()), "tag": "", "attrs": "",
                     "link_density": 0.0, "position": 0.5, "labels": _check_labels(row.get("labels", []), where),
                     "publisher": row.get("publisher") or "unknown", "lang": row.get("lang") or "?",
                     "origin": "block", "weight": 1.0, "hard_negative": bool(row.get("hard_negative")),

@@ -30,7 +30,7 @@ TAG_GROUPS = {
     "header": "section", "footer": "section", "article": "section", "dd": "li", "dt": "li",
     "summary": "label", "dialog": "aside",
 }
-_GROUPS = sorted(set(TAG_GROUPS.values()) | {"other"})
+_GROUPS = sorted(set(TAG_GROUPS.values()) | {"other", "unknown"})
 
 
 def attr_tokens(attrs: str) -> list[str]:
@@ -72,14 +72,19 @@ def structure_row(block: dict) -> list[float]:
     words = max(1, len(text.split()))
     upper = sum(1 for c in text if c.isupper())
     letters = sum(1 for c in text if c.isalpha()) or 1
-    group = TAG_GROUPS.get(block.get("tag") or "p", "other")
+    tag = block.get("tag")
+    # No tag = text without markup (plain text, the text-only corpus): its
+    # structure is unknown, not "a paragraph", so that tag, position and link
+    # density are learned from real markup only.
+    group = TAG_GROUPS.get(tag, "other") if tag else "unknown"
+    known = 1.0 if tag else 0.0
     row = [
         math.log1p(n) / 8.0,
         min(words, 80) / 80.0,
         1.0 if n <= 25 else 0.0,
         1.0 if n >= 300 else 0.0,
-        float(block.get("link_density") or 0.0),
-        float(block.get("position") or 0.0),
+        known * float(block.get("link_density") or 0.0),
+        known * float(block.get("position") or 0.0),
         upper / letters,
         1.0 if _DIGITS.search(text) else 0.0,
         1.0 if _CURRENCY.search(text) else 0.0,
@@ -130,6 +135,8 @@ class BlockFeaturizer(TransformerMixin, BaseEstimator):
         self.word_.fit(blocks)
         self.char_.fit(blocks)
         self.attr_.fit(blocks)
+        start = len(self.word_.vocabulary_) + len(self.char_.vocabulary_)
+        self.attr_slice_ = slice(start, start + len(self.attr_.vocabulary_))
         return self
 
     def transform(self, blocks):

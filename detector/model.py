@@ -23,6 +23,10 @@ from .settings import CATEGORIES
 # the category's threshold.
 NEIGHBOUR_SHARE = 0.5
 NEIGHBOUR_MAX_CHARS = 80
+# A block this long reads as a paragraph: it is hidden only when its words and
+# shape alone pass the threshold, never on the strength of its class names
+# (real sites wrap whole article bodies in containers named "paywall").
+LONG_BLOCK_CHARS = 200
 
 
 @dataclass
@@ -78,7 +82,7 @@ class AppealModel:
             y = np.array([cat in ls for ls in labels], dtype=np.int8)
             if y.sum() == 0:
                 continue
-            est = LogisticRegression(C=C, solver="liblinear", max_iter=200)
+            est = LogisticRegression(C=C, solver="lbfgs", max_iter=500)
             est.fit(X, y, sample_weight=weights)
             estimators[cat] = est
         return cls(featurizer, estimators, thresholds or {c: 0.5 for c in estimators})
@@ -90,6 +94,16 @@ class AppealModel:
 
     def scores(self, blocks: list[dict]) -> np.ndarray:
         return self.score_matrix(self.featurizer.transform(blocks))
+
+    def _words_alone(self, X, row: int, category: str) -> float:
+        """The block's score for ``category`` with its class/id tokens left out."""
+        est = self.estimators[category]
+        cols = self.featurizer.attr_slice_
+        vec = X.getrow(row)
+        logit = float(vec.data @ est.coef_[0][vec.indices] + est.intercept_[0])
+        in_attrs = (vec.indices >= cols.start) & (vec.indices < cols.stop)
+        logit -= float(vec.data[in_attrs] @ est.coef_[0][vec.indices[in_attrs]])
+        return 1.0 / (1.0 + np.exp(-logit))
 
     def explain_row(self, X, row: int, category: str, top: int = 5) -> list[dict]:
         """The features that pushed ``category`` up the most for one block."""
@@ -123,6 +137,8 @@ class AppealModel:
             # strongest = largest margin over its own threshold among the enabled ones
             best = max(enabled, key=lambda c: scores[c] / thr[c], default=None)
             hide = best is not None and scores[best] >= thr[best]
+            if hide and len(dicts[r]["text"]) >= LONG_BLOCK_CHARS:
+                hide = self._words_alone(X, r, best) >= thr[best]
             out.append(Prediction(hide=hide, category=best if hide else None, scores=scores))
         self._neighbour_pass(dicts, out, enabled, thr)
         if explain:

@@ -249,7 +249,7 @@ def segment_text(text: str) -> list[Block]:
     if "\x00" in text:
         raise InvalidInput("input looks binary, not text")
     paragraphs = [normalize_space(p) for p in re.split(r"\n\s*\n", text)]
-    blocks = [Block(text=p, tag="p") for p in paragraphs if p]
+    blocks = [Block(text=p, tag="") for p in paragraphs if p]  # no markup: structure unknown
     if not blocks:
         raise InvalidInput("input has no text")
     return _number(blocks)

@@ -45,7 +45,7 @@ class _In(BaseModel):
 class BlockIn(_In):
     id: str = Field(max_length=256, description="The caller's id for the block; echoed back.")
     text: str = Field(description="The block's text; longer than the limit is truncated, not refused.")
-    tag: str | None = Field(None, max_length=32, examples=["p"])
+    tag: str | None = Field(None, max_length=32, examples=["p"], description="Lower-case tag name; omit for text without markup.")
     attrs: str | None = Field(None, description="class/id/role tokens of the element and its ancestors.")
     link_density: float | None = Field(None, ge=0, le=1)
     position: float | None = Field(None, ge=0, le=1, description="Index / (blocks - 1) on the page.")
@@ -356,7 +356,7 @@ def create_app(settings: Settings | None = None, model_path=None) -> FastAPI:
         dicts = []
         for i, b in enumerate(req.blocks):
             dicts.append({
-                "text": b.text, "tag": (b.tag or "p").lower(), "attrs": b.attrs or "",
+                "text": b.text, "tag": (b.tag or "").lower(), "attrs": b.attrs or "",
                 "link_density": b.link_density or 0.0,
                 "position": b.position if b.position is not None else i / max(1, n - 1),
             })

@@ -25,7 +25,7 @@ def feedback_examples(rows, weight: float) -> list[dict]:
     out = []
     for row in rows:
         out.append({
-            "text": row["text"], "tag": "p", "attrs": row.get("attrs") or "", "link_density": 0.0,
+            "text": row["text"], "tag": "", "attrs": row.get("attrs") or "", "link_density": 0.0,
             "position": 0.5, "labels": set() if row["label"] == "content" else {row["label"]},
             "publisher": "feedback:" + (row.get("site") or "?"), "lang": "?", "origin": "feedback",
             "weight": weight, "hard_negative": False,

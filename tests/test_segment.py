@@ -77,7 +77,7 @@ def test_junk_html_is_refused(bad):
 def test_plain_text_paragraphs_split_on_blank_lines():
     blocks = segment_text("First line\ncontinues here.\n\n\n  Second   para.  \n \nThird")
     assert texts(blocks) == ["First line continues here.", "Second para.", "Third"]
-    assert all(b.tag == "p" and b.selector is None for b in blocks)
+    assert all(b.tag == "" and b.selector is None for b in blocks)
 
 
 def test_plain_text_without_text_is_refused():

@@ -1,0 +1,57 @@
+"""The quality gate: the shipped model is held to the floors pinned in tests/quality_floors.json.
+
+The floors were set by training/build_model.py from measured figures and are
+never lowered silently (that needs --allow-lower REASON, recorded in the file).
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from detector.corpus import corpus_hash
+from detector.store import default_model_path, load_model
+from tests.conftest import REALPAGES, ROOT
+from training.build_model import figures
+
+FLOORS = json.loads((ROOT / "tests" / "quality_floors.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_model(default_model_path())
+
+
+def test_shipped_model_was_trained_on_this_corpus(shipped):
+    assert shipped.meta["corpus_sha256"] == corpus_hash(ROOT / "training"), \
+        "the corpus changed: rebuild the model with `python training/build_model.py --update-floors`"
+    assert FLOORS["corpus_sha256"] == shipped.meta["corpus_sha256"], "floors are pinned to another corpus"
+
+
+def test_cross_validation_figures_meet_their_floors(shipped):
+    measured = figures(shipped.meta, None)
+    below = {k: (v, FLOORS["floors"][k]) for k, v in measured.items()
+             if k in FLOORS["floors"] and v < FLOORS["floors"][k]}
+    assert not below, f"below floor (measured, floor): {below}"
+    assert any(k.startswith("cv.") for k in FLOORS["floors"])
+
+
+@pytest.mark.skipif(not (REALPAGES / "index.jsonl").is_file(), reason="../shared/realpages is not here")
+def test_real_pages_meet_their_floors(shipped):
+    from detector.evaluate import realpages_report
+
+    report = realpages_report(shipped.model, REALPAGES)
+    measured = figures(shipped.meta, report)
+    real = {k: v for k, v in measured.items() if k.startswith("realpages.")}
+    assert real, "no real-page figures were measured"
+    below = {k: (v, FLOORS["floors"][k]) for k, v in real.items()
+             if k in FLOORS["floors"] and v < FLOORS["floors"][k]}
+    assert not below, f"below floor (measured, floor): {below}"
+    missing = [k for k in FLOORS["floors"] if k.startswith("realpages.") and k not in real]
+    assert not missing, f"figures with a floor that were not measured: {missing}"
+
+
+def test_floors_were_never_lowered_without_a_reason():
+    for entry in FLOORS["history"]:
+        if entry["lowered"]:
+            assert entry["reason"] and entry["reason"] != "raised to measured"
