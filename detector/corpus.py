@@ -45,6 +45,7 @@ def load_blocks(corpus: Path) -> list[dict]:
                     "link_density": 0.0, "position": 0.5, "labels": _check_labels(row.get("labels", []), where),
                     "publisher": row.get("publisher") or "unknown", "lang": row.get("lang") or "?",
                     "origin": "block", "weight": 1.0, "hard_negative": bool(row.get("hard_negative")),
+                    "doc": f"{path.stem}:{n}",  # a text-only block is a document of its own
                 })
     return examples
 
@@ -69,6 +70,7 @@ def page_examples(html_path: Path) -> list[dict]:
             "position": b.position, "labels": wanted.get(b.text, set()),
             "publisher": info.get("publisher") or html_path.stem.split("--")[0],
             "lang": info.get("lang") or "?", "origin": "page", "weight": 1.0, "hard_negative": False,
+            "doc": html_path.name,
         })
     return out
 

@@ -18,7 +18,7 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from .errors import InvalidInput
-from .model import AppealModel
+from .model import AppealModel, apply_context, fit_context
 from .segment import segment_html
 from .settings import CATEGORIES
 
@@ -49,6 +49,24 @@ def out_of_fold_scores(examples, n_splits=5, progress=None, **fit_args) -> np.nd
         for j, cat in enumerate(model.categories):
             oof[te, CATEGORIES.index(cat)] = scores[:, j]
     return oof
+
+
+def doc_index(examples) -> np.ndarray:
+    """An integer per example naming its document (a page, or a lone block)."""
+    index: dict[str, int] = {}
+    return np.array([index.setdefault(ex.get("doc", str(i)), len(index)) for i, ex in enumerate(examples)])
+
+
+def context_oof(first: np.ndarray, examples, n_splits=5) -> np.ndarray:
+    """Out-of-fold scores of the context stage, fitted on out-of-fold first-stage scores."""
+    groups = np.array([ex["publisher"] for ex in examples])
+    docs = doc_index(examples)
+    labels = [ex["labels"] for ex in examples]
+    out = np.zeros_like(first)
+    for tr, te in GroupKFold(n_splits=min(n_splits, len(set(groups)))).split(first, groups=groups):
+        context = fit_context(first[tr], [labels[i] for i in tr], docs[tr])
+        out[te] = apply_context(context, first[te], CATEGORIES, docs[te])
+    return out
 
 
 def choose_thresholds(oof: np.ndarray, Y: np.ndarray, target=TARGET_PRECISION) -> dict[str, float]:

@@ -106,11 +106,15 @@ STRUCTURE_NAMES = [
 class BlockFeaturizer(TransformerMixin, BaseEstimator):
     """dict blocks -> one sparse matrix: word n-grams | char n-grams | attr tokens | structure."""
 
-    def __init__(self, word_max=120_000, char_max=150_000, attr_max=20_000, attr_weight=1.0):
+    def __init__(self, word_max=120_000, char_max=150_000, attr_max=20_000, attr_weight=0.5,
+                 struct_weight=0.25):
         self.word_max = word_max
         self.char_max = char_max
         self.attr_max = attr_max
+        # Smaller scales = stronger regularisation of a group: the labeled pages are
+        # synthetic, and their markup must not outweigh what the words say.
         self.attr_weight = attr_weight
+        self.struct_weight = struct_weight
 
     def _vectorizers(self):
         return (
@@ -141,7 +145,8 @@ class BlockFeaturizer(TransformerMixin, BaseEstimator):
 
     def transform(self, blocks):
         blocks = list(blocks)
-        struct = sparse.csr_matrix(np.array([structure_row(b) for b in blocks], dtype=np.float32))
+        struct = sparse.csr_matrix(np.array([structure_row(b) for b in blocks], dtype=np.float32)
+                                   * self.struct_weight)
         return sparse.hstack(
             [
                 self.word_.transform(blocks),

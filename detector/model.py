@@ -23,6 +23,8 @@ from .settings import CATEGORIES
 # the category's threshold.
 NEIGHBOUR_SHARE = 0.5
 NEIGHBOUR_MAX_CHARS = 80
+# The context stage looks this many blocks before and after each block.
+CONTEXT_WINDOW = 3
 # A block this long reads as a paragraph: it is hidden only when its words and
 # shape alone pass the threshold, never on the strength of its class names
 # (real sites wrap whole article bodies in containers named "paywall").
@@ -59,12 +61,64 @@ def effective_thresholds(thresholds: dict[str, float], sensitivity: float) -> di
     return {c: min(0.99, t * factor) for c, t in thresholds.items()}
 
 
+def context_features(S: np.ndarray, doc_ids=None) -> np.ndarray:
+    """Per block: its own scores, the previous and next block's, and the highest
+    score among the CONTEXT_WINDOW blocks before and after it, within one document.
+
+    An appeal is usually a unit of several blocks (heading, pitch, button, fine
+    print); a paragraph of the article sits among paragraphs of the article.
+    """
+    n, k = S.shape
+    out = np.zeros((n, 5 * k + 1), dtype=np.float64)
+    if n == 0:
+        return out
+    docs = np.zeros(n, dtype=np.int64) if doc_ids is None else np.asarray(doc_ids)
+    starts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
+    ends = np.r_[starts[1:], n]
+    w = CONTEXT_WINDOW
+    for a, b in zip(starts, ends):
+        D = S[a:b]
+        m = b - a
+        pad = np.zeros((w, k))
+        P = np.vstack([pad, D, pad])
+        block = out[a:b]
+        block[:, :k] = D
+        block[:, k:2 * k] = P[w - 1: w - 1 + m]        # previous block
+        block[:, 2 * k:3 * k] = P[w + 1: w + 1 + m]    # next block
+        block[:, 3 * k:4 * k] = np.max([P[w - j: w - j + m] for j in range(1, w + 1)], axis=0)
+        block[:, 4 * k:5 * k] = np.max([P[w + j: w + j + m] for j in range(1, w + 1)], axis=0)
+        block[:, -1] = 1.0 if m > 1 else 0.0
+    return out
+
+
+def fit_context(S: np.ndarray, labels, doc_ids, weights=None, categories=CATEGORIES) -> dict:
+    """The context stage: one small logistic regression per category over context_features."""
+    F = context_features(S, doc_ids)
+    models = {}
+    for cat in categories:
+        y = np.array([cat in ls for ls in labels], dtype=np.int8)
+        if 0 < y.sum() < len(y):
+            models[cat] = LogisticRegression(C=1.0, max_iter=1000).fit(F, y, sample_weight=weights)
+    return models
+
+
+def apply_context(context: dict, S: np.ndarray, categories, doc_ids=None) -> np.ndarray:
+    F = context_features(S, doc_ids)
+    out = S.copy()
+    for j, cat in enumerate(categories):
+        if cat in context:
+            out[:, j] = context[cat].predict_proba(F)[:, 1]
+    return out
+
+
 class AppealModel:
-    def __init__(self, featurizer: BlockFeaturizer, estimators: dict, thresholds: dict[str, float]):
+    def __init__(self, featurizer: BlockFeaturizer, estimators: dict, thresholds: dict[str, float],
+                 context: dict | None = None):
         self.featurizer = featurizer
         self.estimators = estimators
         self.thresholds = thresholds
         self.categories = tuple(estimators)
+        self.context = context
         self._names: list[str] | None = None
 
     def __getstate__(self):
@@ -92,8 +146,12 @@ class AppealModel:
         cols = [est.predict_proba(X)[:, 1] for est in self.estimators.values()]
         return np.column_stack(cols) if cols else np.zeros((X.shape[0], 0))
 
-    def scores(self, blocks: list[dict]) -> np.ndarray:
-        return self.score_matrix(self.featurizer.transform(blocks))
+    def scores(self, blocks: list[dict], doc_ids=None, context: bool = True) -> np.ndarray:
+        """Final scores of blocks given in page order (``doc_ids`` separates pages)."""
+        S = self.score_matrix(self.featurizer.transform(blocks))
+        if context and self.context:
+            S = apply_context(self.context, S, self.categories, doc_ids)
+        return S
 
     def _words_alone(self, X, row: int, category: str) -> float:
         """The block's score for ``category`` with its class/id tokens left out."""
@@ -130,6 +188,8 @@ class AppealModel:
         thr = effective_thresholds(self.thresholds, sensitivity)
         X = self.featurizer.transform(dicts)
         S = self.score_matrix(X)
+        if self.context:
+            S = apply_context(self.context, S, self.categories)
         cat_index = {c: i for i, c in enumerate(self.categories)}
         out: list[Prediction] = []
         for r in range(len(dicts)):

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from .corpus import corpus_hash, load_corpus
-from .evaluate import choose_thresholds, cv_report, label_matrix, out_of_fold_scores
-from .model import AppealModel
+from .evaluate import choose_thresholds, context_oof, cv_report, doc_index, label_matrix, out_of_fold_scores
+from .model import AppealModel, fit_context
 from .store import save_model
 
 
@@ -28,7 +28,7 @@ def feedback_examples(rows, weight: float) -> list[dict]:
             "text": row["text"], "tag": "", "attrs": row.get("attrs") or "", "link_density": 0.0,
             "position": 0.5, "labels": set() if row["label"] == "content" else {row["label"]},
             "publisher": "feedback:" + (row.get("site") or "?"), "lang": "?", "origin": "feedback",
-            "weight": weight, "hard_negative": False,
+            "weight": weight, "hard_negative": False, "doc": f"feedback:{row.get('id')}",
         })
     return out
 
@@ -41,7 +41,9 @@ def train(corpus: Path, models_dir: Path, feedback_rows=(), feedback_weight: flo
     digest = corpus_hash(corpus)
     fb = feedback_examples(feedback_rows, feedback_weight)
     progress(f"{len(examples)} corpus blocks, {len(fb)} corrections")
-    oof = out_of_fold_scores(examples, n_splits=folds, progress=progress)
+    first = out_of_fold_scores(examples, n_splits=folds, progress=progress)
+    progress("context stage")
+    oof = context_oof(first, examples, n_splits=folds)
     thresholds = choose_thresholds(oof, label_matrix(examples))
     report = cv_report(examples, oof, thresholds)
     progress("training the final model on everything")
@@ -50,6 +52,7 @@ def train(corpus: Path, models_dir: Path, feedback_rows=(), feedback_weight: flo
         everything, [ex["labels"] for ex in everything],
         np.array([ex.get("weight", 1.0) for ex in everything]), thresholds=thresholds,
     )
+    model.context = fit_context(first, [ex["labels"] for ex in examples], doc_index(examples))
     meta = {
         "corpus_sha256": digest,
         "corpus_blocks": len(examples),
