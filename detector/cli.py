@@ -128,7 +128,7 @@ def cmd_train(args, settings) -> int:
 
 def cmd_eval(args, settings) -> int:
     from .corpus import load_corpus
-    from .evaluate import (choose_thresholds, cv_report, label_matrix, out_of_fold_scores,
+    from .evaluate import (choose_thresholds, context_oof, cv_report, label_matrix, out_of_fold_scores,
                            realpages_report)
     from .report import cv_tables, pr_plot, realpages_tables
     from .store import load_model, resolve_model_path
@@ -137,7 +137,8 @@ def cmd_eval(args, settings) -> int:
     if not args.skip_cv:
         corpus = Path(args.data) if args.data else settings.corpus()
         examples = load_corpus(corpus)
-        oof = out_of_fold_scores(examples, n_splits=args.folds, progress=_progress)
+        first = out_of_fold_scores(examples, n_splits=args.folds, progress=_progress)
+        oof = context_oof(first, examples, n_splits=args.folds)
         Y = label_matrix(examples)
         thresholds = choose_thresholds(oof, Y)
         result["grouped_cv"] = cv_report(examples, oof, thresholds)

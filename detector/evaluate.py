@@ -40,14 +40,16 @@ def out_of_fold_scores(examples, n_splits=5, progress=None, **fit_args) -> np.nd
         raise InvalidInput("grouped cross-validation needs at least two publishers")
     labels = [ex["labels"] for ex in examples]
     weights = np.array([ex.get("weight", 1.0) for ex in examples])
-    oof = np.zeros((len(examples), len(CATEGORIES)))
+    k = len(CATEGORIES)
+    oof = np.zeros((len(examples), 2 * k))  # both first-stage views: full, then words alone
     for fold, (tr, te) in enumerate(GroupKFold(n_splits=n_splits).split(examples, groups=groups), 1):
         if progress:
             progress(f"fold {fold}/{n_splits}: training on {len(tr)} blocks, scoring {len(te)}")
         model = AppealModel.fit([examples[i] for i in tr], [labels[i] for i in tr], weights[tr], **fit_args)
-        scores = model.scores([examples[i] for i in te])
+        first = model.first_stage(model.featurizer.transform([examples[i] for i in te]))
         for j, cat in enumerate(model.categories):
-            oof[te, CATEGORIES.index(cat)] = scores[:, j]
+            oof[te, CATEGORIES.index(cat)] = first[:, j]
+            oof[te, k + CATEGORIES.index(cat)] = first[:, len(model.categories) + j]
     return oof
 
 
@@ -62,7 +64,7 @@ def context_oof(first: np.ndarray, examples, n_splits=5) -> np.ndarray:
     groups = np.array([ex["publisher"] for ex in examples])
     docs = doc_index(examples)
     labels = [ex["labels"] for ex in examples]
-    out = np.zeros_like(first)
+    out = np.zeros((len(first), len(CATEGORIES)))
     for tr, te in GroupKFold(n_splits=min(n_splits, len(set(groups)))).split(first, groups=groups):
         context = fit_context(first[tr], [labels[i] for i in tr], docs[tr])
         out[te] = apply_context(context, first[te], CATEGORIES, docs[te])

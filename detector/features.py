@@ -107,8 +107,11 @@ class BlockFeaturizer(TransformerMixin, BaseEstimator):
     """dict blocks -> one sparse matrix: word n-grams | char n-grams | attr tokens | structure."""
 
     def __init__(self, word_max=120_000, char_max=150_000, attr_max=20_000, attr_weight=0.5,
-                 struct_weight=0.25):
+                 struct_weight=0.25, word_max_df=0.05):
         self.word_max = word_max
+        # dropping the most frequent words (and, the, we, ...) keeps the
+        # corpus's style of writing from passing for a cue
+        self.word_max_df = word_max_df
         self.char_max = char_max
         self.attr_max = attr_max
         # Smaller scales = stronger regularisation of a group: the labeled pages are
@@ -120,7 +123,8 @@ class BlockFeaturizer(TransformerMixin, BaseEstimator):
         return (
             TfidfVectorizer(
                 preprocessor=_lower_text, token_pattern=r"(?u)\b\w+\b",
-                ngram_range=(1, 2), min_df=2, max_features=self.word_max, sublinear_tf=True,
+                ngram_range=(1, 2), min_df=2, max_df=self.word_max_df, max_features=self.word_max,
+                sublinear_tf=True,
                 dtype=np.float32,
             ),
             TfidfVectorizer(

@@ -92,7 +92,10 @@ def context_features(S: np.ndarray, doc_ids=None) -> np.ndarray:
 
 
 def fit_context(S: np.ndarray, labels, doc_ids, weights=None, categories=CATEGORIES) -> dict:
-    """The context stage: one small logistic regression per category over context_features."""
+    """The context stage: one small logistic regression per category over context_features.
+
+    ``S`` holds the first stage's scores (both views, all categories) in page order.
+    """
     F = context_features(S, doc_ids)
     models = {}
     for cat in categories:
@@ -103,19 +106,32 @@ def fit_context(S: np.ndarray, labels, doc_ids, weights=None, categories=CATEGOR
 
 
 def apply_context(context: dict, S: np.ndarray, categories, doc_ids=None) -> np.ndarray:
+    """Final scores (one column per category) from first-stage scores in page order."""
     F = context_features(S, doc_ids)
-    out = S.copy()
+    k = len(categories)
+    out = np.zeros((len(S), k))
     for j, cat in enumerate(categories):
         if cat in context:
             out[:, j] = context[cat].predict_proba(F)[:, 1]
+        else:  # a category too rare for a context model: the two views' mean
+            out[:, j] = (S[:, j] + S[:, k + j]) / 2
     return out
 
 
 class AppealModel:
+    """Two first-stage views of each block, and a context stage over both.
+
+    ``estimators`` read everything (words, characters, class tokens, shape);
+    ``text_estimators`` read the words and characters alone. Markup learned from
+    our synthetic pages does not always carry to real sites, while the words
+    do; the context stage learns how far to trust each, block by block.
+    """
+
     def __init__(self, featurizer: BlockFeaturizer, estimators: dict, thresholds: dict[str, float],
-                 context: dict | None = None):
+                 context: dict | None = None, text_estimators: dict | None = None):
         self.featurizer = featurizer
         self.estimators = estimators
+        self.text_estimators = text_estimators or {}
         self.thresholds = thresholds
         self.categories = tuple(estimators)
         self.context = context
@@ -127,41 +143,38 @@ class AppealModel:
         return state
 
     @classmethod
-    def fit(cls, blocks: list[dict], labels: list[set[str]], weights=None, *, C: float = 8.0,
+    def fit(cls, blocks: list[dict], labels: list[set[str]], weights=None, *, C: float = 30.0,
             thresholds: dict[str, float] | None = None, featurizer_params: dict | None = None):
         featurizer = BlockFeaturizer(**(featurizer_params or {}))
         X = featurizer.fit_transform(blocks)
-        estimators = {}
+        words = X[:, : featurizer.attr_slice_.start]
+        estimators, text_estimators = {}, {}
         for cat in CATEGORIES:
             y = np.array([cat in ls for ls in labels], dtype=np.int8)
             if y.sum() == 0:
                 continue
-            est = LogisticRegression(C=C, solver="lbfgs", max_iter=500)
-            est.fit(X, y, sample_weight=weights)
-            estimators[cat] = est
-        return cls(featurizer, estimators, thresholds or {c: 0.5 for c in estimators})
+            estimators[cat] = LogisticRegression(C=C, max_iter=500).fit(X, y, sample_weight=weights)
+            text_estimators[cat] = LogisticRegression(C=C, max_iter=500).fit(words, y, sample_weight=weights)
+        return cls(featurizer, estimators, thresholds or {c: 0.5 for c in estimators},
+                   text_estimators=text_estimators)
 
-    def score_matrix(self, X) -> np.ndarray:
-        """Probabilities, one column per category, for an already featurized matrix."""
+    def first_stage(self, X) -> np.ndarray:
+        """Probabilities: one column per category from the full view, then one per category from the words."""
+        words = X[:, : self.featurizer.attr_slice_.start]
         cols = [est.predict_proba(X)[:, 1] for est in self.estimators.values()]
+        cols += [self.text_estimators[c].predict_proba(words)[:, 1] for c in self.categories]
         return np.column_stack(cols) if cols else np.zeros((X.shape[0], 0))
 
-    def scores(self, blocks: list[dict], doc_ids=None, context: bool = True) -> np.ndarray:
-        """Final scores of blocks given in page order (``doc_ids`` separates pages)."""
-        S = self.score_matrix(self.featurizer.transform(blocks))
-        if context and self.context:
-            S = apply_context(self.context, S, self.categories, doc_ids)
-        return S
+    def combine(self, first: np.ndarray, doc_ids=None) -> np.ndarray:
+        """Final scores from the first stage's two views and the neighbours."""
+        if self.context:
+            return apply_context(self.context, first, self.categories, doc_ids)
+        k = len(self.categories)
+        return (first[:, :k] + first[:, k:]) / 2
 
-    def _words_alone(self, X, row: int, category: str) -> float:
-        """The block's score for ``category`` with its class/id tokens left out."""
-        est = self.estimators[category]
-        cols = self.featurizer.attr_slice_
-        vec = X.getrow(row)
-        logit = float(vec.data @ est.coef_[0][vec.indices] + est.intercept_[0])
-        in_attrs = (vec.indices >= cols.start) & (vec.indices < cols.stop)
-        logit -= float(vec.data[in_attrs] @ est.coef_[0][vec.indices[in_attrs]])
-        return 1.0 / (1.0 + np.exp(-logit))
+    def scores(self, blocks: list[dict], doc_ids=None) -> np.ndarray:
+        """Final scores of blocks given in page order (``doc_ids`` separates pages)."""
+        return self.combine(self.first_stage(self.featurizer.transform(blocks)), doc_ids)
 
     def explain_row(self, X, row: int, category: str, top: int = 5) -> list[dict]:
         """The features that pushed ``category`` up the most for one block."""
@@ -187,10 +200,10 @@ class AppealModel:
             raise InvalidInput(f"unknown categories {sorted(unknown)}; allowed: {list(CATEGORIES)}")
         thr = effective_thresholds(self.thresholds, sensitivity)
         X = self.featurizer.transform(dicts)
-        S = self.score_matrix(X)
-        if self.context:
-            S = apply_context(self.context, S, self.categories)
+        first = self.first_stage(X)
+        S = self.combine(first)
         cat_index = {c: i for i, c in enumerate(self.categories)}
+        words_at = len(self.categories)
         out: list[Prediction] = []
         for r in range(len(dicts)):
             scores = {c: round(float(S[r, cat_index[c]]), 4) for c in self.categories}
@@ -198,13 +211,16 @@ class AppealModel:
             best = max(enabled, key=lambda c: scores[c] / thr[c], default=None)
             hide = best is not None and scores[best] >= thr[best]
             if hide and len(dicts[r]["text"]) >= LONG_BLOCK_CHARS:
-                hide = self._words_alone(X, r, best) >= thr[best]
+                hide = first[r, words_at + cat_index[best]] >= thr[best]
             out.append(Prediction(hide=hide, category=best if hide else None, scores=scores))
         self._neighbour_pass(dicts, out, enabled, thr)
         if explain:
             for r, pred in enumerate(out):
                 if pred.hide and not pred.why:
                     pred.why = self.explain_row(X, r, pred.category, top)
+                    if max(first[r, cat_index[pred.category]], first[r, words_at + cat_index[pred.category]]) < thr[pred.category]:
+                        # the neighbours carried it over the threshold
+                        pred.why.insert(0, {"cue": f"among other {pred.category} blocks", "weight": 0.0})
         return out
 
     @staticmethod
