@@ -29,6 +29,9 @@ CONTEXT_WINDOW = 3
 # shape alone pass the threshold, never on the strength of its class names
 # (real sites wrap whole article bodies in containers named "paywall").
 LONG_BLOCK_CHARS = 200
+# ... and its words alone must be fairly sure, whatever the sensitivity: real
+# long appeals ("we have a small favour to ask ...") are unmistakable in words.
+LONG_BLOCK_MIN_SCORE = 0.6
 
 
 @dataclass
@@ -211,7 +214,7 @@ class AppealModel:
             best = max(enabled, key=lambda c: scores[c] / thr[c], default=None)
             hide = best is not None and scores[best] >= thr[best]
             if hide and len(dicts[r]["text"]) >= LONG_BLOCK_CHARS:
-                hide = first[r, words_at + cat_index[best]] >= thr[best]
+                hide = first[r, words_at + cat_index[best]] >= max(thr[best], LONG_BLOCK_MIN_SCORE)
             out.append(Prediction(hide=hide, category=best if hide else None, scores=scores))
         self._neighbour_pass(dicts, out, enabled, thr)
         if explain:
