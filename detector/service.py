@@ -70,22 +70,20 @@ class Cue(BaseModel):
     weight: float
 
 
-class BlockOut(BaseModel):
+class Decision(BaseModel):
+    hide: bool
+    category: Category | None
+    scores: dict[str, float]
+    why: list[Cue]
+    source: Literal["model", "feedback"]
+
+
+class BlockOut(Decision):
     id: str
-    hide: bool
-    category: Category | None
-    scores: dict[str, float]
-    why: list[Cue]
-    source: Literal["model", "feedback"]
 
 
-class HtmlBlockOut(BaseModel):
+class HtmlBlockOut(Decision):
     text: str
-    hide: bool
-    category: Category | None
-    scores: dict[str, float]
-    why: list[Cue]
-    source: Literal["model", "feedback"]
     selector: str | None
 
 

@@ -30,7 +30,7 @@ from . import __version__
 from .errors import ModelIncompatible, ModelNotFound, ModelTampered
 from .settings import DEFAULT_MODEL_DIR
 
-FORMAT = 1
+FORMAT = 2  # 2: two first-stage views and a context stage
 RETRAIN = "run `detector train` to build a new one"
 KEEP_OLD = 2
 
@@ -177,4 +177,9 @@ def load_model(path: Path) -> LoadedModel:
         raise ModelIncompatible(f"model {path} cannot be loaded ({type(exc).__name__}); {RETRAIN}") from None
     if not hasattr(model, "predict") or list(getattr(model, "categories", ())) != meta.get("categories"):
         raise ModelIncompatible(f"model {path} is not an Appeal Detector model; {RETRAIN}")
+    try:  # a model pickled by other code can unpickle and still fail on first use
+        model.predict([{"text": "probe", "tag": "p"}, {"text": "second probe"}])
+    except Exception as exc:
+        raise ModelIncompatible(f"model {path} does not work with this version ({type(exc).__name__}); "
+                                f"{RETRAIN}") from None
     return LoadedModel(model=model, meta=meta, path=path)

@@ -106,3 +106,17 @@ def test_default_model_ships_with_the_package_and_loads():
     loaded = store.load_model(path)
     assert set(loaded.meta["categories"]) == {"donation", "paywall", "newsletter", "adblock", "foreign_agent"}
     assert loaded.meta["corpus_blocks"] >= 1000
+
+
+def test_a_model_that_unpickles_but_fails_on_use_is_refused(tiny_model, tmp_path):
+    import joblib
+
+    model = store.load_model(tiny_model).model
+    del model.text_estimators  # as if pickled by an older version of the code
+    path = tmp_path / "old.joblib"
+    joblib.dump(model, path)
+    meta = json.loads(tiny_model.with_suffix(".json").read_text())
+    meta["model_sha256"] = store.sha256_file(path)
+    path.with_suffix(".json").write_text(json.dumps(meta))
+    with pytest.raises(ModelIncompatible, match="does not work with this version"):
+        store.load_model(path)
