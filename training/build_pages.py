@@ -452,6 +452,7 @@ UTILITY = {
     "unit_title": "text-lg font-semibold", "unit_text": "mt-2 text-base", "unit_fine": "mt-3 text-xs text-gray-500",
     "unit_form": "mt-4 flex flex-col gap-2 sm:flex-row", "unit_label": "sr-only", "unit_button": "mt-4",
 }
+OPAQUE_CONTENT_SHARE = 0.3
 OPAQUE = ["module", "box", "widget", "block", "component", "panel", "card card--wide", "section-inner",
           "content-block", "embed", "c-unit", "slot", "wrapper", "promo-area", "mod mod--b", "area-3"]
 
@@ -477,6 +478,10 @@ class Styler:
         unit_part = role.startswith("unit_") or role in ("cta", "cta2")
         if self.opaque and (appeal_role or (unit_part and unit)):
             value = "" if self.rng.random() < 0.35 else self.rng.choice(OPAQUE)
+        elif not appeal_role and not unit_part and self.rng.random() < OPAQUE_CONTENT_SHARE:
+            # the same say-nothing names wrap content too (related lists, bodies,
+            # sidebars), or a model learns that "box" means "appeal"
+            value = self.rng.choice(OPAQUE)
         elif self.style == "bem":
             base = BEM.get(role, role.replace("_", "-"))
             value = self.prefix + base.format(u=BEM.get(unit, unit or "unit")) if "{u}" in base else self.prefix + base
