@@ -8,6 +8,7 @@ own markup says ("newsletter-signup", "paywall"); a few structural numbers
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 
@@ -160,6 +161,27 @@ class BlockFeaturizer(TransformerMixin, BaseEstimator):
             ],
             format="csr",
         )
+
+    # joblib unpickles with the pure-Python unpickler, where a dict of 300,000
+    # n-grams takes seconds; one joined string of the terms takes milliseconds.
+    _VECTORIZERS = ("word_", "char_", "attr_")
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        for name in self._VECTORIZERS:
+            if name in state:
+                vec = copy.copy(state[name])
+                vocab = vec.__dict__.pop("vocabulary_")
+                state[name] = vec
+                state[name + "terms"] = "\x00".join(sorted(vocab, key=vocab.__getitem__))
+        return state
+
+    def __setstate__(self, state):
+        for name in self._VECTORIZERS:
+            terms = state.pop(name + "terms", None)
+            if terms is not None:
+                state[name].vocabulary_ = {t: i for i, t in enumerate(terms.split("\x00"))} if terms else {}
+        self.__dict__.update(state)
 
     def feature_names(self) -> list[str]:
         names = [f"word '{w}'" for w in self.word_.get_feature_names_out()]
