@@ -18,11 +18,12 @@ from .errors import InvalidInput
 from .features import BlockFeaturizer
 from .settings import CATEGORIES
 
-# A short block right beside a hidden block of the same appeal (its button,
-# its fine print) is hidden with it when it scores at least this share of
-# the category's threshold.
-NEIGHBOUR_SHARE = 0.5
+# A short block right beside a hidden block (its button, its fine print) is
+# hidden with it when its highest appeal score reaches this share of that
+# block's category threshold.
+NEIGHBOUR_SHARE = 0.35
 NEIGHBOUR_MAX_CHARS = 80
+CONTROL_MAX_CHARS = 25
 # The context stage looks this many blocks before and after each block.
 CONTEXT_WINDOW = 3
 # A block this long reads as a paragraph: it is hidden only when its words and
@@ -228,15 +229,27 @@ class AppealModel:
 
     @staticmethod
     def _neighbour_pass(dicts, out, enabled, thr) -> None:
+        """A short block beside a hidden block joins that block's appeal.
+
+        Buttons, dismiss links and fine print ("Join now", "Maybe later",
+        "Already a member? Sign in") say little on their own; beside a hidden
+        appeal they are part of it, and take its category so that the unit
+        collapses as one.
+        """
         for order in (range(len(out)), range(len(out) - 1, -1, -1)):
             for r in order:
                 pred = out[r]
-                if pred.hide or len(dicts[r]["text"]) > NEIGHBOUR_MAX_CHARS:
+                text_len = len(dicts[r]["text"])
+                if text_len > NEIGHBOUR_MAX_CHARS:
                     continue
                 for n in (r - 1, r + 1):
-                    if 0 <= n < len(out) and out[n].hide:
-                        cat = out[n].category
-                        if cat in enabled and pred.scores[cat] >= NEIGHBOUR_SHARE * thr[cat]:
-                            pred.hide, pred.category = True, cat
-                            pred.why = [{"cue": f"beside a hidden {cat} block", "weight": 0.0}]
-                            break
+                    if not (0 <= n < len(out) and out[n].hide and out[n].category in enabled):
+                        continue
+                    cat = out[n].category
+                    if not pred.hide and max(pred.scores.values()) >= NEIGHBOUR_SHARE * thr[cat]:
+                        pred.hide, pred.category = True, cat
+                        pred.why = [{"cue": f"part of a {cat} appeal beside it", "weight": 0.0}]
+                        break
+                    if pred.hide and pred.category != cat and text_len <= CONTROL_MAX_CHARS:
+                        pred.category = cat  # a control of the neighbouring unit
+                        break

@@ -43,8 +43,13 @@ def test_appeals_are_hidden_and_the_article_stays(slug, model):
     blocks = segment_html(source)
     preds = {b.text: p for b, p in zip(blocks, model.predict(blocks, explain=False))}
     thr = effective_thresholds(model.thresholds, 0.5)
-    wrongly_hidden = [t for t in expected["kept"] if preds[t].hide]
+    # Known failures are listed with their reason; they must still fail, so that
+    # the day the model gets them right the list is shortened, never forgotten.
+    known = {k["text"] for k in expected.get("known_false_hides", [])}
+    wrongly_hidden = [t for t in expected["kept"] if preds[t].hide and t not in known]
     assert wrongly_hidden == [], "article or page text hidden"
+    fixed = [t for t in known if not preds[t].hide]
+    assert fixed == [], "a known false hide is fixed: remove it from known_false_hides"
     missed = []
     for item in expected["hidden"]:
         p = preds[item["text"]]
