@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import math
 import re
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -34,8 +35,13 @@ TAG_GROUPS = {
 _GROUPS = sorted(set(TAG_GROUPS.values()) | {"other", "unknown"})
 
 
-def attr_tokens(attrs: str) -> list[str]:
-    """Split class/id soup into lower-case words: ``newsletterSignup__title`` -> newsletter signup title."""
+@lru_cache(maxsize=8192)
+def attr_tokens(attrs: str) -> tuple[str, ...]:
+    """Split class/id soup into lower-case words: ``newsletterSignup__title`` -> newsletter signup title.
+
+    Cached: the paragraphs of one container share one attrs string, and a
+    site's chrome repeats from page to page.
+    """
     out: list[str] = []
     for raw in attrs.split():
         if raw.startswith("_") and raw[1:].isalpha() and raw[1:].islower():
@@ -45,13 +51,13 @@ def attr_tokens(attrs: str) -> list[str]:
             for word in part.split():
                 if len(word) > 1 and not word.isdigit():
                     out.append(word.lower())
-    return out
+    return tuple(out)
 
 
 def _attr_analyzer(attrs: str) -> list[str]:
     tokens = attr_tokens(attrs)
     # the element's own first tokens matter most: mark the first three words
-    return tokens + ["^" + t for t in tokens[:3]]
+    return [*tokens, *("^" + t for t in tokens[:3])]
 
 
 def _lower_text(block) -> str:

@@ -184,12 +184,12 @@ class AppealModel:
         """The features that pushed ``category`` up the most for one block."""
         if self._names is None:
             self._names = self.featurizer.feature_names()
-        vec = X.getrow(row)
-        coef = self.estimators[category].coef_[0]
-        contrib = vec.data * coef[vec.indices]
+        lo, hi = X.indptr[row], X.indptr[row + 1]  # the row's slice of the CSR arrays
+        indices, data = X.indices[lo:hi], X.data[lo:hi]
+        contrib = data * self.estimators[category].coef_[0][indices]
         order = np.argsort(-contrib)[:top]
         return [
-            {"cue": self._names[vec.indices[i]], "weight": round(float(contrib[i]), 3)}
+            {"cue": self._names[indices[i]], "weight": round(float(contrib[i]), 3)}
             for i in order if contrib[i] > 0
         ]
 

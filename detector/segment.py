@@ -94,25 +94,33 @@ def _attrs_of(el, cache: dict) -> str:
     return text[:MAX_ATTRS_CHARS]
 
 
-def _selector(el, unique_ids: set[str]) -> str:
-    steps: list[str] = []
-    node = el
-    while node is not None and isinstance(node.tag, str):
-        ident = node.get("id")
-        if ident and ident in unique_ids and _CSS_IDENT.match(ident):
-            steps.append("#" + ident)
-            break
-        if node.tag == "html":
-            steps.append("html")
-            break
-        parent = node.getparent()
-        if parent is None:
-            steps.append(node.tag)
-            break
-        same = [c for c in parent if c.tag == node.tag]
-        steps.append(node.tag if len(same) == 1 else f"{node.tag}:nth-of-type({same.index(node) + 1})")
-        node = parent
-    return " > ".join(reversed(steps))
+def _selector(el, unique_ids: set[str], memo: dict) -> str:
+    """A CSS selector unique on the page: from the nearest ancestor with a unique id,
+    or from ``html``, by ``tag:nth-of-type(k)`` steps. Memoised per element, since
+    every block shares its ancestors' path."""
+    if el in memo:
+        return memo[el]
+    ident = el.get("id")
+    parent = el.getparent()
+    if ident and ident in unique_ids and _CSS_IDENT.match(ident):
+        out = "#" + ident
+    elif el.tag == "html" or parent is None or not isinstance(parent.tag, str):
+        out = el.tag
+    else:
+        key = (parent, "types")
+        if key not in memo:  # nth-of-type of every child, computed once per parent
+            counts: dict[str, int] = {}
+            places = {}
+            for child in parent:
+                if isinstance(child.tag, str):
+                    counts[child.tag] = counts.get(child.tag, 0) + 1
+                    places[child] = counts[child.tag]
+            memo[key] = (counts, places)
+        counts, places = memo[key]
+        step = el.tag if counts[el.tag] == 1 else f"{el.tag}:nth-of-type({places[el]})"
+        out = _selector(parent, unique_ids, memo) + " > " + step
+    memo[el] = out
+    return out
 
 
 def _collect(el, texts: list[str], links: list[int], in_link: bool, out: list) -> None:
@@ -159,6 +167,7 @@ def blocks_from_tree(root) -> list[Block]:
             (unique_ids.discard if ident in seen else unique_ids.add)(ident)
             seen.add(ident)
     attrs_cache: dict = {}
+    selectors: dict = {}
     blocks: list[Block] = []
     stack = [body]
     while stack:
@@ -179,7 +188,7 @@ def blocks_from_tree(root) -> list[Block]:
                     tag=el.tag,
                     attrs=_attrs_of(el, attrs_cache),
                     link_density=min(1.0, links[0] / max(1, len(text))),
-                    selector=_selector(el, unique_ids),
+                    selector=_selector(el, unique_ids, selectors),
                 )
             )
         stack.extend(reversed(nested))
