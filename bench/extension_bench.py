@@ -202,6 +202,12 @@ def main(argv=None) -> int:
         failed = [f"{Path(r['url']).name} ({r['status']})" for r in rows["real"] if r["status"] != "ok"]
         if failed:
             print(f"not measured on {len(failed)} real pages: {', '.join(failed[:10])}")
+        ok_rows = [r for r in rows["real"] + rows["big"] if r["status"] == "ok"]
+        worst = sorted(ok_rows, key=lambda r: -r["slice_ms"])[:3]
+        if worst:
+            def phase(r):
+                return max(r["phases"].items(), key=lambda kv: kv[1]["max"])[0] if r.get("phases") else "?"
+            print("longest slices: " + ", ".join(f"{Path(r['url']).name} {r['slice_ms']:.0f} ms ({phase(r)})" for r in worst))
         slow = sorted((r for r in rows["real"] if r["status"] == "ok"), key=lambda r: -r["latency_ms"])[:5]
         if slow:
             print("slowest real pages: " + ", ".join(f"{Path(r['url']).name} {r['latency_ms']:.0f} ms ({r['blocks']} blocks)" for r in slow))

@@ -234,8 +234,10 @@ class AppealModel:
         Buttons, dismiss links and fine print ("Join now", "Maybe later",
         "Already a member? Sign in") say little on their own; beside a hidden
         appeal they are part of it, and take its category so that the unit
-        collapses as one.
+        collapses as one. Only blocks the model itself hid recruit neighbours,
+        so a run of short blocks can never be hidden one by another.
         """
+        seeds = {r for r, pred in enumerate(out) if pred.hide}
         for order in (range(len(out)), range(len(out) - 1, -1, -1)):
             for r in order:
                 pred = out[r]
@@ -246,7 +248,7 @@ class AppealModel:
                     if not (0 <= n < len(out) and out[n].hide and out[n].category in enabled):
                         continue
                     cat = out[n].category
-                    if not pred.hide and max(pred.scores.values()) >= NEIGHBOUR_SHARE * thr[cat]:
+                    if not pred.hide and n in seeds and max(pred.scores.values()) >= NEIGHBOUR_SHARE * thr[cat]:
                         pred.hide, pred.category = True, cat
                         pred.why = [{"cue": f"part of a {cat} appeal beside it", "weight": 0.0}]
                         break

@@ -305,6 +305,12 @@ def create_app(settings: Settings | None = None, model_path=None) -> FastAPI:
             parts.append(f"{where}: {err.get('msg')}")
         return JSONResponse({"detail": "; ".join(parts)}, status_code=422)
 
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        # a bug of ours: JSON like every other answer, the details in our log, none to the client
+        log.exception("unexpected error on %s", request.url.path)
+        return JSONResponse({"detail": "internal error; see the service's log"}, status_code=500)
+
     @app.exception_handler(DetectorError)
     async def library_error(request: Request, exc: DetectorError):
         return JSONResponse({"detail": str(exc)}, status_code=422)

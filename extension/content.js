@@ -119,9 +119,25 @@
     return new Promise((resolve) => setTimeout(resolve, 0));
   }
 
+  /**
+   * Resolve after the browser's next rendering step (or 100 ms, in a tab that does not
+   * render): the page's first style calculation then happens there, not inside our first
+   * slice, where a heavy page's can take tens of milliseconds.
+   */
+  function afterNextFrame() {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        setTimeout(resolve, 0);
+      };
+      const timer = setTimeout(done, 100);
+      requestAnimationFrame(done);
+    });
+  }
+
   class Cancelled extends Error {}
 
-  async function segmentSliced(entries, clock, gen) {
+  async function segmentSliced(entries, clock, gen, stop) {
     const onHidden = (el) => {
       if (page.hiddenSkipped.size < MAX_HIDDEN_WATCHED) page.hiddenSkipped.add(el);
     };
@@ -131,6 +147,7 @@
       if (done) return seg.blocks;
       await yieldToPage();
       if (gen !== page.generation) throw new Cancelled();
+      if (stop && stop()) return null;
     }
   }
 
@@ -296,14 +313,20 @@
     const gen = page.generation;
     const clock = newClock();
     setMarker("working");
-    const config = send({ type: T.PAGE_CONFIG, url: location.href });
-    const blocks = await segmentSliced([{ el: doc.body || root, mode: "tree" }], clock, gen);
-    mark(clock, "segmented");
-    const cfg = await config;
-    mark(clock, "config");
+    // The answer only saves work on a site that is off: nothing waits for it (CLASSIFY
+    // answers "off" there too, and no page text goes further than the background).
+    let config = null;
+    send({ type: T.PAGE_CONFIG, url: location.href }).then((reply) => {
+      config = reply;
+    });
+    const off = () => !!config && config.status === "ok" && config.enabled === false;
+    if (page.passes === 0) await afterNextFrame();
     if (gen !== page.generation) throw new Cancelled();
-    if (cfg.status !== "ok" || cfg.enabled === false) {
-      finish(cfg.status !== "ok" ? cfg.status : "off", clock, { blocks: blocks.length, message: cfg.message });
+    const blocks = await segmentSliced([{ el: doc.body || root, mode: "tree" }], clock, gen, off);
+    mark(clock, "segmented");
+    if (gen !== page.generation) throw new Cancelled();
+    if (!blocks || off()) {
+      finish("off", clock, { blocks: blocks ? blocks.length : 0 });
       return;
     }
     timed(clock, "segment", () => {
@@ -316,6 +339,10 @@
     }
     const result = await classify(blocks, clock, gen);
     mark(clock, "classified");
+    if (result.status === "off") {
+      finish("off", clock, { blocks: blocks.length });
+      return;
+    }
     if (result.status !== "ok") {
       finish(result.status, clock, { blocks: blocks.length, message: result.message });
       return;

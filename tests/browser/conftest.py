@@ -223,7 +223,8 @@ def tab(request, extension, detector_service):
     ARTIFACTS.mkdir(exist_ok=True)
     name = re.sub(r"[^\w.-]+", "_", request.node.name)
     try:
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        tall = page.evaluate("() => document.documentElement.scrollHeight") > 10000
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=not tall)  # a long page: its top
     except Exception:  # a screenshot is a help, never a failure
         pass
     page.close()
