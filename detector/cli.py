@@ -350,3 +350,6 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug of ours: one line, not a traceback
+        _err(f"internal error ({type(exc).__name__}: {exc}); please report it")
+        return 3

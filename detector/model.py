@@ -213,9 +213,9 @@ class AppealModel:
             scores = {c: round(float(S[r, cat_index[c]]), 4) for c in self.categories}
             # strongest = largest margin over its own threshold among the enabled ones
             best = max(enabled, key=lambda c: scores[c] / thr[c], default=None)
-            hide = best is not None and scores[best] >= thr[best]
+            hide = bool(best is not None and scores[best] >= thr[best])
             if hide and len(dicts[r]["text"]) >= LONG_BLOCK_CHARS:
-                hide = first[r, words_at + cat_index[best]] >= max(thr[best], LONG_BLOCK_MIN_SCORE)
+                hide = bool(first[r, words_at + cat_index[best]] >= max(thr[best], LONG_BLOCK_MIN_SCORE))
             out.append(Prediction(hide=hide, category=best if hide else None, scores=scores))
         self._neighbour_pass(dicts, out, enabled, thr)
         if explain:

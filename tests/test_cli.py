@@ -225,3 +225,14 @@ def test_serve_on_a_taken_port_fails_with_one_line(home):
                               capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and "cannot listen" in done.stderr
+
+
+def test_json_output_of_a_golden_page_with_long_hidden_blocks(home, capsys):
+    from pathlib import Path
+
+    page = Path(__file__).parent / "pages" / "en-inline-donation" / "source.html"
+    code, results, err = run_json(capsys, ["classify", "--json", str(page)])
+    assert code == 0 and err == ""
+    hidden = [b for b in results[0]["blocks"] if b["hide"]]
+    assert any(len(b["text"]) >= 200 for b in hidden)  # the words-alone path for long blocks
+    assert all(type(b["hide"]) is bool for b in results[0]["blocks"])
