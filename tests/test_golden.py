@@ -50,8 +50,12 @@ def test_appeals_are_hidden_and_the_article_stays(slug, model):
     assert wrongly_hidden == [], "article or page text hidden"
     fixed = [t for t in known if not preds[t].hide]
     assert fixed == [], "a known false hide is fixed: remove it from known_false_hides"
+    known_misses = {k["text"] for k in expected.get("known_misses", [])}
+    assert [t for t in known_misses if preds[t].hide] == [], "a known miss is fixed: remove it from known_misses"
     missed = []
     for item in expected["hidden"]:
+        if item["text"] in known_misses:
+            continue
         p = preds[item["text"]]
         # a list names a block that is two things at once: either category is right
         cats = item["category"] if isinstance(item["category"], list) else [item["category"]]

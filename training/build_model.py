@@ -27,6 +27,9 @@ REALPAGES = ROOT.parent / "shared" / "realpages"
 # figures that must stay at or above their floor, and the margin a floor keeps
 # below the measured value (the real pages are re-measured on every CI run)
 MARGIN = 0.005
+# the hidden-article share is a small number: its ceiling keeps a margin of
+# 0.05 percentage points (about two strings of the real pages), not 0.5
+MARGINS = {"realpages.neg_content_hidden": 0.0005, "realpages.neg_first_paragraphs_hidden": 0.0}
 
 
 def figures(meta: dict, realpages: dict | None) -> dict[str, float]:
@@ -51,7 +54,7 @@ def update_floors(measured: dict[str, float], corpus_sha: str, allow_lower: str 
     floors = dict(current["floors"])
     lowered = []
     for key, value in measured.items():
-        new = round(value - MARGIN, 4) if not key.startswith("realpages.neg_first") else value
+        new = round(value - MARGINS.get(key, MARGIN), 5)
         old = floors.get(key)
         if old is not None and new < old:
             lowered.append(f"{key}: {old} -> {new}")
