@@ -16,7 +16,7 @@ dominate ``classify-html`` (see the README's "Speed" section for figures).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lxml import etree, html as lxml_html
 
@@ -52,7 +52,6 @@ class Block:
     position: float = 0.0
     selector: str | None = None
     index: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 def normalize_space(text: str) -> str:

@@ -44,7 +44,6 @@ class Settings:
     max_blocks: int = 5000
     max_block_chars: int = 4000
     max_json_depth: int = 32
-    max_text_bytes: int = 2 * 1024 * 1024  # feedback text, url
     # model behaviour
     sensitivity: float = 0.5
     feedback_weight: float = 5.0
