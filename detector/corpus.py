@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from .errors import CorpusError, InvalidInput
+from .model import block_dict
 from .segment import segment_html
 from .settings import CATEGORIES
 
@@ -66,8 +67,7 @@ def page_examples(html_path: Path) -> list[dict]:
     out = []
     for b in blocks:
         out.append({
-            "text": b.text, "tag": b.tag, "attrs": b.attrs, "link_density": b.link_density,
-            "position": b.position, "labels": wanted.get(b.text, set()),
+            **block_dict(b), "labels": wanted.get(b.text, set()),
             "publisher": info.get("publisher") or html_path.stem.split("--")[0],
             "lang": info.get("lang") or "?", "origin": "page", "weight": 1.0, "hard_negative": False,
             "doc": html_path.name,

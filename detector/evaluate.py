@@ -9,7 +9,6 @@ not by block boundaries, so the figures do not depend on how a page is cut.
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -19,7 +18,7 @@ from sklearn.model_selection import GroupKFold
 
 from .errors import InvalidInput
 from .model import AppealModel, apply_context, fit_context
-from .segment import segment_html
+from .segment import normalize_space, segment_html
 from .settings import CATEGORIES
 
 TARGET_PRECISION = 0.95
@@ -115,11 +114,8 @@ def cv_report(examples, oof, thresholds) -> dict:
 
 # ---------------------------------------------------------------- real pages
 
-_WS = re.compile(r"\s+")
-
-
 def _norm(text: str) -> str:
-    return _WS.sub(" ", text).strip().lower()
+    return normalize_space(text).lower()
 
 
 class HiddenText:

@@ -26,7 +26,7 @@ from . import __version__
 from .auth import extension_id, get_token, host_allowed, read_pinned, token_matches
 from .errors import DetectorError, InvalidInput
 from .feedback import FeedbackStore
-from .model import Prediction
+from .model import Prediction, block_dict
 from .segment import segment_html
 from .settings import CATEGORIES, Settings, load_settings
 from .store import LoadedModel, current_model_path, load_model, resolve_model_path
@@ -377,8 +377,7 @@ def create_app(settings: Settings | None = None, model_path=None) -> FastAPI:
             blocks = segment_html(req.html)
         except InvalidInput as exc:
             raise HTTPException(422, f"html: {exc}") from None
-        dicts = [{"text": b.text, "tag": b.tag, "attrs": b.attrs, "link_density": b.link_density,
-                  "position": b.position} for b in blocks]
+        dicts = [block_dict(b) for b in blocks]
         preds = predict(loaded, store, req.url, dicts, req.categories, req.sensitivity)
         return ClassifyHtmlResponse(blocks=[
             HtmlBlockOut(text=d["text"], selector=b.selector, **p.as_dict())
