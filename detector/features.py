@@ -77,8 +77,8 @@ def structure_row(block: dict) -> list[float]:
     text = block["text"]
     n = len(text)
     words = max(1, len(text.split()))
-    upper = sum(1 for c in text if c.isupper())
-    letters = sum(1 for c in text if c.isalpha()) or 1
+    upper = sum(map(str.isupper, text))
+    letters = sum(map(str.isalpha, text)) or 1
     tag = block.get("tag")
     # No tag = text without markup (plain text, the text-only corpus): its
     # structure is unknown, not "a paragraph", so that tag, position and link
@@ -108,6 +108,23 @@ STRUCTURE_NAMES = [
     "upper-case share", "has digits", "has price", "mentions e-mail", "exclamations",
     "is a question",
 ] + [f"tag {g}" for g in _GROUPS]
+
+
+def _transform_unique(vectorizer, blocks, keys):
+    """``vectorizer.transform(blocks)``, computed once per distinct key.
+
+    A fitted vectorizer maps each row on its own, and a page repeats itself: the
+    paragraphs of one container share one class string, menus repeat their
+    items. Same rows, a fraction of the n-gram work.
+    """
+    first: dict = {}
+    rows = [first.setdefault(key, len(first)) for key in keys]
+    if len(first) == len(keys):
+        return vectorizer.transform(blocks)
+    firsts = [0] * len(first)
+    for i, row in reversed(list(enumerate(rows))):
+        firsts[row] = i
+    return vectorizer.transform([blocks[i] for i in firsts])[rows]
 
 
 class BlockFeaturizer(TransformerMixin, BaseEstimator):
@@ -158,11 +175,12 @@ class BlockFeaturizer(TransformerMixin, BaseEstimator):
         blocks = list(blocks)
         struct = sparse.csr_matrix(np.array([structure_row(b) for b in blocks], dtype=np.float32)
                                    * self.struct_weight)
+        texts = [b["text"] for b in blocks]
         return sparse.hstack(
             [
-                self.word_.transform(blocks),
-                self.char_.transform(blocks),
-                self.attr_.transform(blocks) * self.attr_weight,
+                _transform_unique(self.word_, blocks, texts),
+                _transform_unique(self.char_, blocks, texts),
+                _transform_unique(self.attr_, blocks, [b.get("attrs") or "" for b in blocks]) * self.attr_weight,
                 struct,
             ],
             format="csr",
