@@ -141,33 +141,11 @@ class AppealModel:
         self.categories = tuple(estimators)
         self.context = context
         self._names: list[str] | None = None
-        self._stacked: tuple | None = None
 
     def __getstate__(self):
         state = dict(self.__dict__)
         state["_names"] = None  # rebuilt on demand, not worth the disk
-        state["_stacked"] = None
         return state
-
-    def __setstate__(self, state):
-        state.setdefault("_stacked", None)
-        self.__dict__.update(state)
-
-    def _stacked_weights(self):
-        """Both views' weights as two matrices, one column per category.
-
-        predict_proba per estimator spends most of its time validating its input;
-        one sparse product per view gives the same probabilities (the logistic of
-        the decision function) for all categories at once.
-        """
-        if self._stacked is None:
-            full = [self.estimators[c] for c in self.categories]
-            text = [self.text_estimators[c] for c in self.categories]
-            self._stacked = (
-                np.column_stack([e.coef_[0] for e in full]), np.array([e.intercept_[0] for e in full]),
-                np.column_stack([e.coef_[0] for e in text]), np.array([e.intercept_[0] for e in text]),
-            )
-        return self._stacked
 
     @classmethod
     def fit(cls, blocks: list[dict], labels: list[set[str]], weights=None, *, C: float = 30.0,
@@ -187,11 +165,13 @@ class AppealModel:
 
     def first_stage(self, X) -> np.ndarray:
         """Probabilities: one column per category from the full view, then one per category from the words."""
-        if not self.categories:
-            return np.zeros((X.shape[0], 0))
-        full_w, full_b, text_w, text_b = self._stacked_weights()
+        # The logistic of each decision function, as predict_proba computes it,
+        # without its input validation, which cost more than the products.
         words = X[:, : self.featurizer.attr_slice_.start]
-        return np.hstack([expit(X @ full_w + full_b), expit(words @ text_w + text_b)])
+        cols = [X @ self.estimators[c].coef_[0] + self.estimators[c].intercept_[0] for c in self.categories]
+        cols += [words @ self.text_estimators[c].coef_[0] + self.text_estimators[c].intercept_[0]
+                 for c in self.categories]
+        return expit(np.column_stack(cols)) if cols else np.zeros((X.shape[0], 0))
 
     def combine(self, first: np.ndarray, doc_ids=None) -> np.ndarray:
         """Final scores from the first stage's two views and the neighbours."""
