@@ -9,7 +9,7 @@ a block's cues are the features with the largest weight x value.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.special import expit
@@ -45,7 +45,9 @@ class Prediction:
     source: str = "model"
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The fields as a plain dict (shallow: the caller serialises it, it does not keep it)."""
+        return {"hide": self.hide, "category": self.category, "scores": self.scores, "why": self.why,
+                "source": self.source}
 
 
 def block_dict(block) -> dict:

@@ -263,24 +263,6 @@ async def _reply(send, status: int, detail: str):
 
 # ------------------------------------------------------------------ the app
 
-def _decision(pred: Prediction) -> dict:
-    """A Prediction as the ``Decision`` fields of a response (plain JSON types already)."""
-    return {"hide": pred.hide, "category": pred.category, "scores": pred.scores, "why": pred.why,
-            "source": pred.source}
-
-
-def _json(content: dict) -> JSONResponse:
-    """Answer with ``content`` as it is.
-
-    The classify routes keep their ``response_model`` for the schema, but a
-    page's worth of blocks built as pydantic objects, then checked and encoded
-    again by FastAPI, cost more than the classification itself. The content is
-    built from our own Prediction (bools, floats, strings), which the fuzz test
-    holds to the schema.
-    """
-    return JSONResponse(content)
-
-
 def _apply_feedback(preds: list[Prediction], labels, enabled) -> None:
     for pred, label in zip(preds, labels):
         if label is None:
@@ -383,7 +365,10 @@ def create_app(settings: Settings | None = None, model_path=None) -> FastAPI:
                 "position": b.position if b.position is not None else i / max(1, n - 1),
             })
         preds = predict(loaded, store, req.url, dicts, req.categories, req.sensitivity)
-        return _json({"blocks": [{**_decision(p), "id": b.id} for b, p in zip(req.blocks, preds)]})
+        # Plain JSON, not pydantic objects: a page's worth of blocks built as models,
+        # then checked and encoded again by FastAPI, cost more than the classification.
+        # response_model still gives the schema, and the fuzz test holds answers to it.
+        return JSONResponse({"blocks": [{**p.as_dict(), "id": b.id} for b, p in zip(req.blocks, preds)]})
 
     @app.post("/v1/classify-html", response_model=ClassifyHtmlResponse,
               dependencies=[Depends(require_token)])
@@ -397,8 +382,8 @@ def create_app(settings: Settings | None = None, model_path=None) -> FastAPI:
             raise HTTPException(422, f"html: {exc}") from None
         dicts = [block_dict(b) for b in blocks]
         preds = predict(loaded, store, req.url, dicts, req.categories, req.sensitivity)
-        return _json({"blocks": [
-            {**_decision(p), "text": d["text"], "selector": b.selector}
+        return JSONResponse({"blocks": [  # plain JSON, as in classify
+            {**p.as_dict(), "text": d["text"], "selector": b.selector}
             for b, d, p in zip(blocks, dicts, preds)
         ]})
 
