@@ -110,20 +110,29 @@ STRUCTURE_NAMES = [
 ] + [f"tag {g}" for g in _GROUPS]
 
 
-def _transform_unique(vectorizer, blocks, keys):
-    """``vectorizer.transform(blocks)``, computed once per distinct key.
+def _distinct(keys) -> tuple[list[int], list[int]]:
+    """Where each distinct key first occurs, and for every position its distinct key's number."""
+    number: dict = {}
+    firsts: list[int] = []
+    rows = []
+    for i, key in enumerate(keys):
+        if key not in number:
+            number[key] = len(firsts)
+            firsts.append(i)
+        rows.append(number[key])
+    return firsts, rows
+
+
+def _transform_distinct(vectorizer, blocks, distinct):
+    """``vectorizer.transform(blocks)``, computed once per distinct key (see ``_distinct``).
 
     A fitted vectorizer maps each row on its own, and a page repeats itself: the
     paragraphs of one container share one class string, menus repeat their
     items. Same rows, a fraction of the n-gram work.
     """
-    first: dict = {}
-    rows = [first.setdefault(key, len(first)) for key in keys]
-    if len(first) == len(keys):
+    firsts, rows = distinct
+    if len(firsts) == len(blocks):
         return vectorizer.transform(blocks)
-    firsts = [0] * len(first)
-    for i, row in reversed(list(enumerate(rows))):
-        firsts[row] = i
     return vectorizer.transform([blocks[i] for i in firsts])[rows]
 
 
@@ -175,12 +184,13 @@ class BlockFeaturizer(TransformerMixin, BaseEstimator):
         blocks = list(blocks)
         struct = sparse.csr_matrix(np.array([structure_row(b) for b in blocks], dtype=np.float32)
                                    * self.struct_weight)
-        texts = [b["text"] for b in blocks]
+        by_text = _distinct(b["text"] for b in blocks)
+        by_attrs = _distinct(b.get("attrs") or "" for b in blocks)
         return sparse.hstack(
             [
-                _transform_unique(self.word_, blocks, texts),
-                _transform_unique(self.char_, blocks, texts),
-                _transform_unique(self.attr_, blocks, [b.get("attrs") or "" for b in blocks]) * self.attr_weight,
+                _transform_distinct(self.word_, blocks, by_text),
+                _transform_distinct(self.char_, blocks, by_text),
+                _transform_distinct(self.attr_, blocks, by_attrs) * self.attr_weight,
                 struct,
             ],
             format="csr",

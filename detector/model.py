@@ -114,13 +114,13 @@ def fit_context(S: np.ndarray, labels, doc_ids, weights=None, categories=CATEGOR
 
 def apply_context(context: dict, S: np.ndarray, categories, doc_ids=None) -> np.ndarray:
     """Final scores (one column per category) from first-stage scores in page order."""
-    F = context_features(S, doc_ids)
+    F = context_features(S, doc_ids) if context else None
     k = len(categories)
     out = np.zeros((len(S), k))
     for j, cat in enumerate(categories):
         if cat in context:
             out[:, j] = context[cat].predict_proba(F)[:, 1]
-        else:  # a category too rare for a context model: the two views' mean
+        else:  # no context model (none fitted, or a category too rare): the two views' mean
             out[:, j] = (S[:, j] + S[:, k + j]) / 2
     return out
 
@@ -177,10 +177,7 @@ class AppealModel:
 
     def combine(self, first: np.ndarray, doc_ids=None) -> np.ndarray:
         """Final scores from the first stage's two views and the neighbours."""
-        if self.context:
-            return apply_context(self.context, first, self.categories, doc_ids)
-        k = len(self.categories)
-        return (first[:, :k] + first[:, k:]) / 2
+        return apply_context(self.context or {}, first, self.categories, doc_ids)
 
     def scores(self, blocks: list[dict], doc_ids=None) -> np.ndarray:
         """Final scores of blocks given in page order (``doc_ids`` separates pages)."""
