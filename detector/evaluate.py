@@ -40,8 +40,7 @@ def out_of_fold_scores(examples, n_splits=5, progress=None, **fit_args) -> np.nd
     labels = [ex["labels"] for ex in examples]
     weights = np.array([ex.get("weight", 1.0) for ex in examples])
     k = len(CATEGORIES)
-    # both first-stage views (full, then words alone), then the appeal head
-    oof = np.zeros((len(examples), 2 * k + 1))
+    oof = np.zeros((len(examples), 2 * k))  # both first-stage views: full, then words alone
     for fold, (tr, te) in enumerate(GroupKFold(n_splits=n_splits).split(examples, groups=groups), 1):
         if progress:
             progress(f"fold {fold}/{n_splits}: training on {len(tr)} blocks, scoring {len(te)}")
@@ -50,8 +49,6 @@ def out_of_fold_scores(examples, n_splits=5, progress=None, **fit_args) -> np.nd
         for j, cat in enumerate(model.categories):
             oof[te, CATEGORIES.index(cat)] = first[:, j]
             oof[te, k + CATEGORIES.index(cat)] = first[:, len(model.categories) + j]
-        if model.appeal_estimator is not None:
-            oof[te, 2 * k] = first[:, 2 * len(model.categories)]
     return oof
 
 

@@ -34,13 +34,6 @@ LONG_BLOCK_CHARS = 200
 # ... and its words alone must be fairly sure, whatever the sensitivity: real
 # long appeals ("we have a small favour to ask ...") are unmistakable in words.
 LONG_BLOCK_MIN_SCORE = 0.6
-# The appeal head: one more first-stage regression, "any appeal or not", over all
-# features, whose score the context stage reads beside the categories' own.
-# Appeals share much of their vocabulary across categories ("support", "join",
-# "sign up", prices), and a block torn between two categories is still plainly
-# an appeal. Pooled over every category it sees many cues at once, so it is
-# regularised far harder than the per-category regressions (C=30).
-APPEAL_C = 1.0
 
 
 @dataclass
@@ -139,16 +132,13 @@ class AppealModel:
     ``text_estimators`` read the words and characters alone. Markup learned from
     our synthetic pages does not always carry to real sites, while the words
     do; the context stage learns how far to trust each, block by block.
-    ``appeal_estimator`` (the appeal head, see APPEAL_C) scores "an appeal of
-    any kind" over everything; models saved before it existed have none.
     """
 
     def __init__(self, featurizer: BlockFeaturizer, estimators: dict, thresholds: dict[str, float],
-                 context: dict | None = None, text_estimators: dict | None = None, appeal_estimator=None):
+                 context: dict | None = None, text_estimators: dict | None = None):
         self.featurizer = featurizer
         self.estimators = estimators
         self.text_estimators = text_estimators or {}
-        self.appeal_estimator = appeal_estimator
         self.thresholds = thresholds
         self.categories = tuple(estimators)
         self.context = context
@@ -161,7 +151,6 @@ class AppealModel:
 
     @classmethod
     def fit(cls, blocks: list[dict], labels: list[set[str]], weights=None, *, C: float = 30.0,
-            appeal_C: float = APPEAL_C,
             thresholds: dict[str, float] | None = None, featurizer_params: dict | None = None):
         featurizer = BlockFeaturizer(**(featurizer_params or {}))
         X = featurizer.fit_transform(blocks)
@@ -173,25 +162,17 @@ class AppealModel:
                 continue
             estimators[cat] = LogisticRegression(C=C, max_iter=500).fit(X, y, sample_weight=weights)
             text_estimators[cat] = LogisticRegression(C=C, max_iter=500).fit(words, y, sample_weight=weights)
-        any_y = np.array([bool(ls) for ls in labels], dtype=np.int8)
-        appeal = None
-        if 0 < any_y.sum() < len(any_y):
-            appeal = LogisticRegression(C=appeal_C, max_iter=500).fit(X, any_y, sample_weight=weights)
         return cls(featurizer, estimators, thresholds or {c: 0.5 for c in estimators},
-                   text_estimators=text_estimators, appeal_estimator=appeal)
+                   text_estimators=text_estimators)
 
     def first_stage(self, X) -> np.ndarray:
-        """Probabilities: one column per category from the full view, then one per category
-        from the words, then (when the model has one) the appeal head's."""
+        """Probabilities: one column per category from the full view, then one per category from the words."""
         # The logistic of each decision function, as predict_proba computes it,
         # without its input validation, which cost more than the products.
         words = X[:, : self.featurizer.attr_slice_.start]
         cols = [X @ self.estimators[c].coef_[0] + self.estimators[c].intercept_[0] for c in self.categories]
         cols += [words @ self.text_estimators[c].coef_[0] + self.text_estimators[c].intercept_[0]
                  for c in self.categories]
-        appeal = getattr(self, "appeal_estimator", None)  # None in models saved before it
-        if appeal is not None:
-            cols.append(X @ appeal.coef_[0] + appeal.intercept_[0])
         return expit(np.column_stack(cols)) if cols else np.zeros((X.shape[0], 0))
 
     def combine(self, first: np.ndarray, doc_ids=None) -> np.ndarray:
@@ -245,18 +226,9 @@ class AppealModel:
                 if pred.hide and not pred.why:
                     pred.why = self.explain_row(X, r, pred.category, top)
                     if max(first[r, cat_index[pred.category]], first[r, words_at + cat_index[pred.category]]) < thr[pred.category]:
-                        # the neighbours, or the appeal head, carried it over the threshold
-                        pred.why.insert(0, {"cue": f"among other {pred.category} blocks", "weight": 0.0}
-                                        if self._neighbours_above(first, r, cat_index[pred.category], thr[pred.category])
-                                        else {"cue": "reads as an appeal", "weight": 0.0})
+                        # the neighbours carried it over the threshold
+                        pred.why.insert(0, {"cue": f"among other {pred.category} blocks", "weight": 0.0})
         return out
-
-    def _neighbours_above(self, first, r: int, j: int, threshold: float) -> bool:
-        """Whether a block within CONTEXT_WINDOW of row ``r`` scores ``threshold`` on category column ``j``."""
-        k = len(self.categories)
-        lo, hi = max(0, r - CONTEXT_WINDOW), min(len(first), r + CONTEXT_WINDOW + 1)
-        near = np.r_[first[lo:r, [j, k + j]].ravel(), first[r + 1:hi, [j, k + j]].ravel()]
-        return bool(near.size and near.max() >= threshold)
 
     @staticmethod
     def _neighbour_pass(dicts, out, enabled, thr) -> None:

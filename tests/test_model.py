@@ -42,29 +42,3 @@ def test_explanations_name_real_cues(tiny_model):
     assert preds[0].hide and preds[0].category == "donation"
     cues = [w["cue"] for w in preds[0].why]
     assert any("donate" in c for c in cues) and all(w["weight"] > 0 for w in preds[0].why)
-
-
-def test_appeal_head_scores_appeals_of_every_kind_above_content(tiny_model):
-    from detector.store import load_model
-
-    model = load_model(tiny_model).model
-    assert model.appeal_estimator is not None
-    blocks = [{"text": "Please donate today: independent journalism needs readers like you."},
-              {"text": "Sign up for our free morning newsletter."},
-              {"text": "The council approved the budget after a long debate on Tuesday."}]
-    first = model.first_stage(model.featurizer.transform(blocks))
-    k = len(model.categories)
-    assert first.shape == (3, 2 * k + 1)
-    appeal = first[:, 2 * k]
-    assert min(appeal[0], appeal[1]) > appeal[2]
-
-
-def test_a_model_saved_before_the_appeal_head_still_predicts(tiny_model):
-    from detector.store import load_model
-
-    model = load_model(tiny_model).model
-    del model.appeal_estimator  # as unpickled from an older file
-    model.context = None        # whose context stage read two views only
-    first = model.first_stage(model.featurizer.transform([{"text": "Donate now"}]))
-    assert first.shape == (1, 2 * len(model.categories))
-    assert model.predict([{"text": "Donate now"}, {"text": "The river rose overnight."}])[1].hide is False
