@@ -11,7 +11,8 @@ from __future__ import annotations
 import copy
 import math
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
+from operator import is_not
 
 import numpy as np
 from scipy import sparse
@@ -134,14 +135,21 @@ def _char_wb_grams(text: str, lo: int, hi: int) -> list[str]:
     """The n-grams of sklearn's ``char_wb`` analyzer, in the same order, built by slicing."""
     out: list[str] = []
     for word in text.split():
-        w = f" {word} "
-        size = len(w)
-        for n in range(lo, hi + 1):
-            if size <= n:  # a word no longer than n counts once, whole
-                out.append(w)
-                break
-            out += [w[i:i + n] for i in range(size - n + 1)]
+        out += _word_char_grams(word, lo, hi)
     return out
+
+
+def _word_char_grams(word: str, lo: int, hi: int) -> list[str]:
+    """One word's ``char_wb`` n-grams: padded with a space each side, sizes lo..hi, and a
+    word no longer than an n-gram size counted once, whole (as sklearn does)."""
+    w = f" {word} "
+    size = len(w)
+    if size <= lo:
+        return [w]
+    return [w[i:i + n] for n in range(lo, min(hi, size) + 1) for i in range(size - n + 1)]
+
+
+_KNOWN = partial(is_not, None)  # filter() keeps vocabulary indices, 0 included, and drops None
 
 
 # Words whose character n-grams are remembered (about 20 MB at most), per featurizer.
@@ -160,25 +168,22 @@ def _char_counts(vectorizer, docs, cache: dict):
     lo, hi = vectorizer.ngram_range
     vocab = vectorizer.vocabulary_
     pre = vectorizer.preprocessor
-    pieces: list[np.ndarray] = []
+    flat: list[int] = []  # every n-gram's vocabulary index, doc after doc
     row_sizes = np.zeros(len(docs), dtype=np.int64)
     for r, doc in enumerate(docs):
-        size = 0
+        start = len(flat)
         for word in pre(doc).split():
             ids = cache.get(word)
             if ids is None:
-                ids = np.array([i for i in map(vocab.get, _char_wb_grams(word, lo, hi)) if i is not None],
-                               dtype=np.int64)
+                ids = [*filter(_KNOWN, map(vocab.get, _word_char_grams(word, lo, hi)))]
                 if len(cache) >= CHAR_CACHE_WORDS:
                     cache.clear()
                 cache[word] = ids
-            pieces.append(ids)
-            size += len(ids)
-        row_sizes[r] = size
+            flat += ids
+        row_sizes[r] = len(flat) - start
     width = len(vocab)
     keys = np.repeat(np.arange(len(docs), dtype=np.int64), row_sizes) * width
-    if pieces:
-        keys += np.concatenate(pieces)
+    keys += np.array(flat, dtype=np.int64)
     cells, counts = np.unique(keys, return_counts=True)  # sorted: row by row, columns ascending
     rows = cells // width
     indptr = np.searchsorted(rows, np.arange(len(docs) + 1))
