@@ -131,14 +131,6 @@ def _distinct(keys) -> tuple[list[int], list[int]]:
     return firsts, rows
 
 
-def _char_wb_grams(text: str, lo: int, hi: int) -> list[str]:
-    """The n-grams of sklearn's ``char_wb`` analyzer, in the same order, built by slicing."""
-    out: list[str] = []
-    for word in text.split():
-        out += _word_char_grams(word, lo, hi)
-    return out
-
-
 def _word_char_grams(word: str, lo: int, hi: int) -> list[str]:
     """One word's ``char_wb`` n-grams: padded with a space each side, sizes lo..hi, and a
     word no longer than an n-gram size counted once, whole (as sklearn does)."""
@@ -276,10 +268,7 @@ class BlockFeaturizer(TransformerMixin, BaseEstimator):
     def _char_transform(self, blocks):
         if self.char_.analyzer != "char_wb":  # the fast path knows this analyzer only
             return self.char_.transform(blocks)
-        cache = self.__dict__.get("_char_cache")
-        if cache is None:
-            cache = self.__dict__.setdefault("_char_cache", {})
-        return char_transform(self.char_, blocks, cache)
+        return char_transform(self.char_, blocks, self.__dict__.setdefault("_char_cache", {}))
 
     # joblib unpickles with the pure-Python unpickler, where a dict of 300,000
     # n-grams takes seconds; one joined string of the terms takes milliseconds.
