@@ -141,7 +141,7 @@ def cmd_eval(args, settings) -> int:
         oof = context_oof(first, examples, n_splits=args.folds)
         Y = label_matrix(examples)
         thresholds = choose_thresholds(oof, Y)
-        result["grouped_cv"] = cv_report(examples, oof, thresholds)
+        result["grouped_cv"] = cv_report(examples, oof, thresholds, first)
         result["grouped_cv"]["thresholds"] = thresholds
         if args.plots:
             result["plot"] = str(pr_plot(Y, oof, thresholds, Path(args.plots)))

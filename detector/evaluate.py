@@ -17,13 +17,14 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from .errors import InvalidInput
-from .model import AppealModel, apply_context, fit_context
+from .model import AppealModel, apply_context, decide, fit_context
 from .segment import normalize_space, segment_html
 from .settings import CATEGORIES
 
 TARGET_PRECISION = 0.95
 MIN_THRESHOLD = 0.35
 COVERED = 0.5  # a labeled string counts as hidden when this share of its characters is
+LONG_CONTENT = 200  # a content block this long is a paragraph of the article
 REALPAGE_CATEGORY = {"membership": "donation", "other_appeal": "adblock"}
 
 
@@ -93,7 +94,39 @@ def prf(y: np.ndarray, pred: np.ndarray) -> dict:
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": int(y.sum())}
 
 
-def cv_report(examples, oof, thresholds) -> dict:
+def pages_report(examples, first: np.ndarray, oof: np.ndarray, thresholds) -> dict | None:
+    """The model's whole decision (long-block rule, neighbours) on the corpus pages, from
+    out-of-fold scores: what a user of a site never trained on would see hidden.
+
+    Blocks, not characters: appeal blocks hidden, content blocks hidden, and
+    content blocks of 200 characters or more (article paragraphs) hidden.
+    """
+    pages: dict[str, list[int]] = {}
+    for i, ex in enumerate(examples):
+        if ex.get("origin") == "page":
+            pages.setdefault(ex["doc"], []).append(i)
+    if not pages:
+        return None
+    counts = dict.fromkeys(("appeals", "appeals_hidden", "content", "content_hidden",
+                            "long_content", "long_content_hidden"), 0)
+    for rows in pages.values():
+        lengths = [len(examples[i]["text"]) for i in rows]
+        preds = decide(lengths, first[rows], oof[rows], CATEGORIES, CATEGORIES, thresholds)
+        for i, length, pred in zip(rows, lengths, preds):
+            kind = "appeals" if examples[i]["labels"] else "content"
+            counts[kind] += 1
+            counts[kind + "_hidden"] += pred.hide
+            if kind == "content" and length >= LONG_CONTENT:
+                counts["long_content"] += 1
+                counts["long_content_hidden"] += pred.hide
+    return {
+        "pages": len(pages), **counts,
+        "appeal_recall": round(counts["appeals_hidden"] / max(1, counts["appeals"]), 4),
+        "content_hidden_share": round(counts["content_hidden"] / max(1, counts["content"]), 5),
+    }
+
+
+def cv_report(examples, oof, thresholds, first: np.ndarray | None = None) -> dict:
     Y = label_matrix(examples)
     P = np.column_stack([oof[:, j] >= thresholds[c] for j, c in enumerate(CATEGORIES)])
     by_cat = {c: prf(Y[:, j], P[:, j]) for j, c in enumerate(CATEGORIES)}
@@ -109,6 +142,7 @@ def cv_report(examples, oof, thresholds) -> dict:
         "any_appeal": prf(Y.any(axis=1), P.any(axis=1)),
         "hard_negative_false_hides": round(float(P[hn].any(axis=1).mean()), 4) if hn.any() else None,
         "content_false_hides": round(float(P[~Y.any(axis=1)].any(axis=1).mean()), 4),
+        "pages": pages_report(examples, first, oof, thresholds) if first is not None else None,
     }
 
 

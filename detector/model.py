@@ -125,6 +125,58 @@ def apply_context(context: dict, S: np.ndarray, categories, doc_ids=None) -> np.
     return out
 
 
+def decide(lengths, first: np.ndarray, S: np.ndarray, categories, enabled, thr) -> list[Prediction]:
+    """Which blocks of one page to hide, from their scores: the rules on top of the model.
+
+    ``lengths`` are the blocks' text lengths in page order, ``first`` the first
+    stage's two views (full, then words alone), ``S`` the final scores, one
+    column per category. Cross-validation applies the same function to
+    out-of-fold scores, so what it reports is what ``predict`` does.
+    """
+    cat_index = {c: i for i, c in enumerate(categories)}
+    words_at = len(categories)
+    out: list[Prediction] = []
+    for r, length in enumerate(lengths):
+        scores = {c: round(float(S[r, cat_index[c]]), 4) for c in categories}
+        # strongest = largest margin over its own threshold among the enabled ones
+        best = max(enabled, key=lambda c: scores[c] / thr[c], default=None)
+        hide = bool(best is not None and scores[best] >= thr[best])
+        if hide and length >= LONG_BLOCK_CHARS:
+            hide = bool(first[r, words_at + cat_index[best]] >= max(thr[best], LONG_BLOCK_MIN_SCORE))
+        out.append(Prediction(hide=hide, category=best if hide else None, scores=scores))
+    neighbour_pass(lengths, out, enabled, thr)
+    return out
+
+
+def neighbour_pass(lengths, out: list[Prediction], enabled, thr) -> None:
+    """A short block beside a hidden block joins that block's appeal.
+
+    Buttons, dismiss links and fine print ("Join now", "Maybe later",
+    "Already a member? Sign in") say little on their own; beside a hidden
+    appeal they are part of it, and take its category so that the unit
+    collapses as one. Only blocks the model itself hid recruit neighbours,
+    so a run of short blocks can never be hidden one by another.
+    """
+    seeds = {r for r, pred in enumerate(out) if pred.hide}
+    for order in (range(len(out)), range(len(out) - 1, -1, -1)):
+        for r in order:
+            pred = out[r]
+            text_len = lengths[r]
+            if text_len > NEIGHBOUR_MAX_CHARS:
+                continue
+            for n in (r - 1, r + 1):
+                if not (0 <= n < len(out) and out[n].hide and out[n].category in enabled):
+                    continue
+                cat = out[n].category
+                if not pred.hide and n in seeds and max(pred.scores.values()) >= NEIGHBOUR_SHARE * thr[cat]:
+                    pred.hide, pred.category = True, cat
+                    pred.why = [{"cue": f"part of a {cat} appeal beside it", "weight": 0.0}]
+                    break
+                if pred.hide and pred.category != cat and text_len <= CONTROL_MAX_CHARS:
+                    pred.category = cat  # a control of the neighbouring unit
+                    break
+
+
 class AppealModel:
     """Two first-stage views of each block, and a context stage over both.
 
@@ -211,16 +263,7 @@ class AppealModel:
         S = self.combine(first)
         cat_index = {c: i for i, c in enumerate(self.categories)}
         words_at = len(self.categories)
-        out: list[Prediction] = []
-        for r in range(len(dicts)):
-            scores = {c: round(float(S[r, cat_index[c]]), 4) for c in self.categories}
-            # strongest = largest margin over its own threshold among the enabled ones
-            best = max(enabled, key=lambda c: scores[c] / thr[c], default=None)
-            hide = bool(best is not None and scores[best] >= thr[best])
-            if hide and len(dicts[r]["text"]) >= LONG_BLOCK_CHARS:
-                hide = bool(first[r, words_at + cat_index[best]] >= max(thr[best], LONG_BLOCK_MIN_SCORE))
-            out.append(Prediction(hide=hide, category=best if hide else None, scores=scores))
-        self._neighbour_pass(dicts, out, enabled, thr)
+        out = decide([len(d["text"]) for d in dicts], first, S, self.categories, enabled, thr)
         if explain:
             for r, pred in enumerate(out):
                 if pred.hide and not pred.why:
@@ -229,32 +272,3 @@ class AppealModel:
                         # the neighbours carried it over the threshold
                         pred.why.insert(0, {"cue": f"among other {pred.category} blocks", "weight": 0.0})
         return out
-
-    @staticmethod
-    def _neighbour_pass(dicts, out, enabled, thr) -> None:
-        """A short block beside a hidden block joins that block's appeal.
-
-        Buttons, dismiss links and fine print ("Join now", "Maybe later",
-        "Already a member? Sign in") say little on their own; beside a hidden
-        appeal they are part of it, and take its category so that the unit
-        collapses as one. Only blocks the model itself hid recruit neighbours,
-        so a run of short blocks can never be hidden one by another.
-        """
-        seeds = {r for r, pred in enumerate(out) if pred.hide}
-        for order in (range(len(out)), range(len(out) - 1, -1, -1)):
-            for r in order:
-                pred = out[r]
-                text_len = len(dicts[r]["text"])
-                if text_len > NEIGHBOUR_MAX_CHARS:
-                    continue
-                for n in (r - 1, r + 1):
-                    if not (0 <= n < len(out) and out[n].hide and out[n].category in enabled):
-                        continue
-                    cat = out[n].category
-                    if not pred.hide and n in seeds and max(pred.scores.values()) >= NEIGHBOUR_SHARE * thr[cat]:
-                        pred.hide, pred.category = True, cat
-                        pred.why = [{"cue": f"part of a {cat} appeal beside it", "weight": 0.0}]
-                        break
-                    if pred.hide and pred.category != cat and text_len <= CONTROL_MAX_CHARS:
-                        pred.category = cat  # a control of the neighbouring unit
-                        break

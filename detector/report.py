@@ -55,7 +55,17 @@ def cv_tables(report: dict) -> str:
         + f"\n\ncontent blocks hidden: {report['content_false_hides']:.4f}"
         + (f"   hard negatives hidden: {report['hard_negative_false_hides']:.4f}"
            if report.get("hard_negative_false_hides") is not None else "")
+        + _pages_line(report.get("pages"))
     )
+
+
+def _pages_line(pages: dict | None) -> str:
+    if not pages:
+        return ""
+    return (f"\non the corpus pages, with every rule of the model ({pages['pages']} pages): "
+            f"appeal blocks hidden {pages['appeal_recall']:.4f} ({pages['appeals_hidden']} of {pages['appeals']}); "
+            f"content blocks hidden {pages['content_hidden']} of {pages['content']}, "
+            f"{pages['long_content_hidden']} of them of 200+ characters")
 
 
 def realpages_tables(rep: dict, worst: int = 10) -> str:

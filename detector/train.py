@@ -45,7 +45,7 @@ def train(corpus: Path, models_dir: Path, feedback_rows=(), feedback_weight: flo
     progress("context stage")
     oof = context_oof(first, examples, n_splits=folds)
     thresholds = choose_thresholds(oof, label_matrix(examples))
-    report = cv_report(examples, oof, thresholds)
+    report = cv_report(examples, oof, thresholds, first)
     progress("training the final model on everything")
     everything = examples + fb
     model = AppealModel.fit(
