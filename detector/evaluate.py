@@ -25,6 +25,7 @@ TARGET_PRECISION = 0.95
 MIN_THRESHOLD = 0.35
 COVERED = 0.5  # a labeled string counts as hidden when this share of its characters is
 LONG_CONTENT = 200  # a content block this long is a paragraph of the article
+UNLABELED_LONG = 100  # a hidden block this long that matches no label is worth reading
 REALPAGE_CATEGORY = {"membership": "donation", "other_appeal": "adblock"}
 
 
@@ -177,6 +178,16 @@ class HiddenText:
         return float(self.mask[at: at + len(n)].mean())
 
 
+def matches_a_label(text: str, labels: list[str]) -> bool:
+    """Whether a block's text overlaps a labeled string of its page (either holds the other).
+
+    Labels are the first 300 characters of a block, so a long block is compared by its head.
+    """
+    t = _norm(text)
+    head = t[:300]
+    return any(lab and (lab in t or head in lab) for lab in labels)
+
+
 def load_realpages(root: Path) -> list[dict]:
     index = Path(root) / "index.jsonl"
     if not index.is_file():
@@ -191,6 +202,8 @@ def realpages_report(model: AppealModel, root: Path, progress=None, limit=None,
     content = [0, 0]
     first_para_hidden = []
     misses, false_hides = [], []
+    unlabeled = {"hidden_blocks": 0, "unlabeled": 0, "unlabeled_long": 0}
+    unlabeled_long = []
     missing = 0
     seconds = 0.0
     for n, page in enumerate(pages, 1):
@@ -202,6 +215,19 @@ def realpages_report(model: AppealModel, root: Path, progress=None, limit=None,
         preds = model.predict(blocks, sensitivity=sensitivity, explain=False)
         seconds += time.perf_counter() - start
         hidden = HiddenText(blocks, [p.hide for p in preds])
+        # Hidden blocks that overlap no label at all (strong, weak or boilerplate) are either
+        # appeals the labels missed (their recall is not complete) or text of the page that
+        # should have stayed: the content strings alone do not see most of them.
+        labels = [_norm(a["text"]) for a in page["appeals"]] + [_norm(b) for b in page.get("boilerplate", [])]
+        for block, pred in zip(blocks, preds):
+            if pred.hide:
+                unlabeled["hidden_blocks"] += 1
+                if not matches_a_label(block.text, labels):
+                    unlabeled["unlabeled"] += 1
+                    if len(block.text) >= UNLABELED_LONG:
+                        unlabeled["unlabeled_long"] += 1
+                        unlabeled_long.append({"page": page["id"], "category": pred.category,
+                                               "text": block.text[:160]})
         for appeal in page["appeals"]:
             if appeal["strength"] != "strong":
                 continue
@@ -236,5 +262,6 @@ def realpages_report(model: AppealModel, root: Path, progress=None, limit=None,
         "first_paragraph_hidden": first_para_hidden,
         "misses": misses,
         "false_hides": false_hides,
+        "hidden_unlabeled": {**unlabeled, "long_examples": sorted(unlabeled_long, key=lambda u: -len(u["text"]))},
         "seconds_per_page": round(seconds / max(1, len(pages)), 4),
     }

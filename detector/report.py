@@ -77,12 +77,20 @@ def realpages_tables(rep: dict, worst: int = 10) -> str:
         f"article text hidden: {ch['share']:.4%} ({ch['hidden']} of {ch['total']} strings); "
         f"first paragraph hidden on {len(rep['first_paragraph_hidden'])} pages; "
         f"labels not found among blocks: {rep['strong_labels_not_in_blocks']}",
+        _unlabeled_line(rep.get("hidden_unlabeled")),
         f"\nworst misses (first {worst}):",
     ]
     out += [f"  {m['page']} [{m['category']}] {m['text'][:110]}" for m in rep["misses"][:worst]]
     out.append(f"\nfalse hides (first {worst}):")
     out += [f"  {f['page']} {f['text'][:110]}" for f in rep["false_hides"][:worst]]
     return "\n".join(out)
+
+
+def _unlabeled_line(unl: dict | None) -> str:
+    if not unl:
+        return ""
+    return (f"hidden blocks matching no label (unlabeled appeals, or page text hidden): {unl['unlabeled']} "
+            f"of {unl['hidden_blocks']} hidden, {unl['unlabeled_long']} of them of 100+ characters")
 
 
 def pr_plot(Y: np.ndarray, scores: np.ndarray, thresholds: dict, out_dir: Path) -> Path:

@@ -1,0 +1,110 @@
+"""The evaluation's own logic: the real-page report's overlap matching, and the decision rules
+that cross-validation applies to out-of-fold scores."""
+
+import json
+
+import numpy as np
+import pytest
+
+from detector.evaluate import matches_a_label, pages_report, realpages_report
+from detector.model import LONG_BLOCK_CHARS, decide
+from detector.store import default_model_path, load_model
+from detector.settings import CATEGORIES
+
+APPEAL = ("We have a small favour to ask. Independent journalism costs money, and readers like you keep "
+          "it going: please support us with a donation today.")
+ARTICLE = ("The council approved the new budget on Tuesday night after a debate that ran past midnight, "
+           "with the opposition voting against the cuts to the library service.")
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_model(default_model_path()).model
+
+
+def write_pages(root, appeals):
+    (root / "pages").mkdir(parents=True)
+    html = f"<html><body><article><h1>Budget passed</h1><p>{ARTICLE}</p><p>{APPEAL}</p></article></body></html>"
+    (root / "pages" / "one.html").write_text(html, encoding="utf-8")
+    page = {"id": "one", "file": "pages/one.html", "site": "example.org", "language": "en",
+            "appeals": appeals, "content": [ARTICLE], "boilerplate": []}
+    (root / "index.jsonl").write_text(json.dumps(page) + "\n", encoding="utf-8")
+    return root
+
+
+def test_label_overlap_either_way_and_by_the_head_of_long_blocks():
+    assert matches_a_label("Support us today. Thank you!", ["support us today."])
+    assert matches_a_label("Donate", ["donate now to keep us going"]) is True
+    long_block = "x" * 350
+    assert matches_a_label(long_block, ["x" * 300])  # labels keep the first 300 characters
+    assert not matches_a_label("The council met on Tuesday.", ["support us today."])
+    assert not matches_a_label("anything", [""])
+
+
+def test_a_hidden_block_without_a_label_is_counted_and_listed(tmp_path, shipped):
+    report = realpages_report(shipped, write_pages(tmp_path / "a", appeals=[]))
+    unl = report["hidden_unlabeled"]
+    assert unl["hidden_blocks"] >= 1
+    assert unl["unlabeled"] == unl["hidden_blocks"]
+    assert unl["unlabeled_long"] == 1
+    assert unl["long_examples"][0]["text"] == APPEAL[:160]
+    assert report["content_hidden"] == {"share": 0.0, "hidden": 0, "total": 1}
+
+
+def test_a_labeled_appeal_is_not_unlabeled_whatever_its_strength(tmp_path, shipped):
+    weak = [{"category": "donation", "strength": "weak", "text": APPEAL}]
+    report = realpages_report(shipped, write_pages(tmp_path / "b", appeals=weak))
+    assert report["hidden_unlabeled"]["unlabeled_long"] == 0
+    assert report["recall"] == {}  # weak labels are not counted for recall
+    strong = [{"category": "donation", "strength": "strong", "text": APPEAL}]
+    report = realpages_report(shipped, write_pages(tmp_path / "c", appeals=strong))
+    assert report["recall"]["cat:donation"]["caught"] == 1
+
+
+def test_decide_holds_back_a_long_block_unless_its_words_are_sure():
+    k = len(CATEGORIES)
+    thr = {c: 0.5 for c in CATEGORIES}
+    S = np.zeros((2, k))
+    S[:, 0] = 0.9  # both blocks score as donation in the final stage
+    first = np.zeros((2, 2 * k))
+    first[0, k] = 0.55  # the words view of the long block is unsure
+    first[1, k] = 0.95
+    long = LONG_BLOCK_CHARS
+    preds = decide([long, long], first, S, CATEGORIES, CATEGORIES, thr)
+    assert [p.hide for p in preds] == [False, True]
+    assert preds[1].category == "donation"
+
+
+def test_decide_lets_a_short_neighbour_join_a_hidden_appeal_but_not_a_long_one():
+    k = len(CATEGORIES)
+    thr = {c: 0.5 for c in CATEGORIES}
+    S = np.zeros((3, k))
+    S[0, 2] = 0.9   # a newsletter pitch
+    S[1, 2] = 0.3   # its button: weak alone, 0.3 >= 0.35 * 0.5
+    S[2, 2] = 0.3   # a paragraph after the button: too long to join
+    first = np.zeros((3, 2 * k))
+    preds = decide([120, 12, 150], first, S, CATEGORIES, CATEGORIES, thr)
+    assert [p.hide for p in preds] == [True, True, False]
+    assert preds[1].category == "newsletter"
+    assert "beside it" in preds[1].why[0]["cue"]
+
+
+def test_pages_report_counts_what_the_rules_hide_on_corpus_pages():
+    k = len(CATEGORIES)
+    examples = [
+        {"text": "Sign up for our newsletter", "labels": {"newsletter"}, "origin": "page", "doc": "p1"},
+        {"text": "The mayor resigned.", "labels": set(), "origin": "page", "doc": "p1"},
+        {"text": "A" * 250, "labels": set(), "origin": "page", "doc": "p1"},
+        {"text": "Donate", "labels": {"donation"}, "origin": "block", "doc": "b1"},  # not a page: left out
+    ]
+    oof = np.zeros((4, k))
+    oof[0, 2] = 0.9
+    oof[2, 2] = 0.9  # a long article paragraph the final stage would hide ...
+    first = np.zeros((4, 2 * k))
+    first[2, k + 2] = 0.7  # ... and whose words are sure enough: it is hidden, and counted
+    rep = pages_report(examples, first, oof, {c: 0.5 for c in CATEGORIES})
+    assert rep["pages"] == 1
+    assert (rep["appeals"], rep["appeals_hidden"]) == (1, 1)
+    assert (rep["content"], rep["content_hidden"]) == (2, 1)
+    assert (rep["long_content"], rep["long_content_hidden"]) == (1, 1)
+    assert pages_report([examples[3]], first[3:], oof[3:], {c: 0.5 for c in CATEGORIES}) is None
