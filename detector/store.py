@@ -42,6 +42,17 @@ class LoadedModel:
     path: Path
 
 
+def library_versions() -> dict[str, str]:
+    """What a model's numbers depend on, recorded beside it so that a rebuild can be compared."""
+    import platform
+
+    import numpy
+    import scipy
+
+    return {"python": platform.python_version(), "numpy": numpy.__version__, "scipy": scipy.__version__,
+            "scikit-learn": sklearn.__version__, "joblib": joblib.__version__}
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -100,6 +111,7 @@ def save_model(model, models_dir: Path, meta: dict, name: str | None = None,
     sidecar = dict(meta)
     sidecar.update(
         format=FORMAT, package_version=__version__, sklearn_version=sklearn.__version__,
+        libraries=library_versions(),
         categories=list(model.categories), thresholds=dict(model.thresholds),
         model_file=target.name, model_sha256=sha256_file(target),
         saved_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

@@ -22,6 +22,12 @@ def test_sidecar_records_what_the_model_was_built_from(tiny_model):
         assert key in meta
     assert meta["model_sha256"] == store.sha256_file(tiny_model)
     assert len(meta["corpus_sha256"]) == 64
+    import numpy
+    import scipy
+    libs = meta["libraries"]
+    assert (libs["numpy"], libs["scipy"], libs["scikit-learn"]) == (numpy.__version__, scipy.__version__,
+                                                                   meta["sklearn_version"])
+    assert libs["python"].count(".") == 2 and libs["joblib"]
 
 
 def test_load_round_trip_predicts_the_same(tiny_model, tmp_path):
