@@ -55,3 +55,23 @@ def test_floors_were_never_lowered_without_a_reason():
     for entry in FLOORS["history"]:
         if entry["lowered"]:
             assert entry["reason"] and entry["reason"] != "raised to measured"
+
+
+def test_floors_rise_with_the_measurement_and_fall_only_with_a_reason(tmp_path, capsys):
+    from training.build_model import MARGIN, update_floors
+
+    path = tmp_path / "floors.json"
+    path.write_text(json.dumps({"corpus_sha256": "a", "history": [],
+                                "floors": {"up": 0.80, "steady": 0.90, "down": 0.90}}))
+    measured = {"up": 0.95, "steady": 0.902, "down": 0.85, "new": 0.5}
+    update_floors(measured, "b", None, path)
+    floors = json.loads(path.read_text())["floors"]
+    assert floors["up"] == round(0.95 - MARGIN, 5) and floors["new"] == round(0.5 - MARGIN, 5)
+    assert floors["steady"] == 0.90  # within the margin above its floor: not loosened
+    assert floors["down"] == 0.90    # below its floor: kept without a reason
+    assert "down: 0.9 -> " in capsys.readouterr().out
+    update_floors(measured, "b", "the reason", path)
+    saved = json.loads(path.read_text())
+    assert saved["floors"]["down"] == round(0.85 - MARGIN, 5) and saved["floors"]["steady"] == 0.90
+    assert saved["history"][-1]["lowered"] == [f"down: 0.9 -> {round(0.85 - MARGIN, 5)}"]
+    assert saved["history"][-1]["reason"] == "the reason"

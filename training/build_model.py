@@ -49,26 +49,30 @@ def figures(meta: dict, realpages: dict | None) -> dict[str, float]:
     return out
 
 
-def update_floors(measured: dict[str, float], corpus_sha: str, allow_lower: str | None) -> None:
-    current = json.loads(FLOORS.read_text()) if FLOORS.exists() else {"floors": {}, "history": []}
+def update_floors(measured: dict[str, float], corpus_sha: str, allow_lower: str | None, path: Path = FLOORS) -> None:
+    """Raise each floor to its measured figure less the margin; lower one only with a reason,
+    and only when the measured figure is below it."""
+    current = json.loads(path.read_text()) if path.exists() else {"floors": {}, "history": []}
     floors = dict(current["floors"])
     lowered = []
     for key, value in measured.items():
         new = round(value - MARGINS.get(key, MARGIN), 5)
         old = floors.get(key)
-        if old is not None and new < old:
+        if old is None or new > old:
+            floors[key] = new  # a new figure, or one that rose: the floor follows it
+        elif value < old:  # the measurement itself is below the floor: only --allow-lower moves it
             lowered.append(f"{key}: {old} -> {new}")
-            if not allow_lower:
-                continue  # keep the old floor
-        floors[key] = new if old is None or new > old or allow_lower else old
+            if allow_lower:
+                floors[key] = new
+        # else: measured within the margin above the floor; the floor stays where it is
     if lowered and not allow_lower:
         print("not lowered (pass --allow-lower REASON to lower them):\n  " + "\n  ".join(lowered))
     history = current.get("history", [])
     history.append({"date": time.strftime("%Y-%m-%d"), "corpus_sha256": corpus_sha,
                     "lowered": lowered if allow_lower else [], "reason": allow_lower or "raised to measured"})
-    FLOORS.write_text(json.dumps({"corpus_sha256": corpus_sha, "floors": dict(sorted(floors.items())),
-                                  "history": history}, indent=1) + "\n")
-    print(f"wrote {FLOORS}")
+    path.write_text(json.dumps({"corpus_sha256": corpus_sha, "floors": dict(sorted(floors.items())),
+                                "history": history}, indent=1) + "\n")
+    print(f"wrote {path}")
 
 
 def main() -> int:
