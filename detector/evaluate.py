@@ -112,7 +112,7 @@ def pages_report(examples, first: np.ndarray, oof: np.ndarray, thresholds) -> di
                             "long_content", "long_content_hidden"), 0)
     for rows in pages.values():
         lengths = [len(examples[i]["text"]) for i in rows]
-        preds = decide(lengths, first[rows], oof[rows], CATEGORIES, CATEGORIES, thresholds)
+        preds = decide([examples[i] for i in rows], first[rows], oof[rows], CATEGORIES, CATEGORIES, thresholds)
         for i, length, pred in zip(rows, lengths, preds):
             kind = "appeals" if examples[i]["labels"] else "content"
             counts[kind] += 1

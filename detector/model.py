@@ -34,6 +34,13 @@ LONG_BLOCK_CHARS = 200
 # ... and its words alone must be fairly sure, whatever the sensitivity: real
 # long appeals ("we have a small favour to ask ...") are unmistakable in words.
 LONG_BLOCK_MIN_SCORE = 0.6
+# The article's first paragraph is never hidden. The article is the container
+# (one class/id string, see segment.py) holding the most text in paragraphs of
+# LEAD_BODY_CHARS or more that stay visible, at least LEAD_BODY_BLOCKS of them;
+# its first <p> of LEAD_MIN_CHARS or more is the lead.
+LEAD_BODY_CHARS = 150
+LEAD_BODY_BLOCKS = 3
+LEAD_MIN_CHARS = 60
 
 
 @dataclass
@@ -125,16 +132,18 @@ def apply_context(context: dict, S: np.ndarray, categories, doc_ids=None) -> np.
     return out
 
 
-def decide(lengths, first: np.ndarray, S: np.ndarray, categories, enabled, thr) -> list[Prediction]:
+def decide(blocks: list[dict], first: np.ndarray, S: np.ndarray, categories, enabled, thr) -> list[Prediction]:
     """Which blocks of one page to hide, from their scores: the rules on top of the model.
 
-    ``lengths`` are the blocks' text lengths in page order, ``first`` the first
-    stage's two views (full, then words alone), ``S`` the final scores, one
-    column per category. Cross-validation applies the same function to
-    out-of-fold scores, so what it reports is what ``predict`` does.
+    ``blocks`` are the page's blocks in order (``text``, and ``tag`` and ``attrs``
+    when the page has markup), ``first`` the first stage's two views (full, then
+    words alone), ``S`` the final scores, one column per category.
+    Cross-validation applies the same function to out-of-fold scores, so what it
+    reports is what ``predict`` does.
     """
     cat_index = {c: i for i, c in enumerate(categories)}
     words_at = len(categories)
+    lengths = [len(b["text"]) for b in blocks]
     out: list[Prediction] = []
     for r, length in enumerate(lengths):
         scores = {c: round(float(S[r, cat_index[c]]), 4) for c in categories}
@@ -144,25 +153,55 @@ def decide(lengths, first: np.ndarray, S: np.ndarray, categories, enabled, thr) 
         if hide and length >= LONG_BLOCK_CHARS:
             hide = bool(first[r, words_at + cat_index[best]] >= max(thr[best], LONG_BLOCK_MIN_SCORE))
         out.append(Prediction(hide=hide, category=best if hide else None, scores=scores))
-    neighbour_pass(lengths, out, enabled, thr)
+    lead = article_lead(blocks, out)
+    if lead is not None:
+        out[lead].hide, out[lead].category = False, None
+    neighbour_pass(lengths, out, enabled, thr, keep={lead})
     return out
 
 
-def neighbour_pass(lengths, out: list[Prediction], enabled, thr) -> None:
+def article_lead(blocks: list[dict], preds: list[Prediction]) -> int | None:
+    """The index of the article's first paragraph, or None when the page shows no article.
+
+    The article is the container whose long paragraphs the model keeps: an appeal
+    box of long paragraphs (a late "small favour" epic, sent on its own) is
+    hidden, so it never counts as the article, and its first paragraph is not
+    protected. An appeal written as the article's own first paragraph is; a
+    hidden first paragraph is the worse failure.
+    """
+    body: dict[str, int] = {}
+    count: dict[str, int] = {}
+    for block, pred in zip(blocks, preds):
+        if block.get("tag") and not pred.hide and len(block["text"]) >= LEAD_BODY_CHARS:
+            attrs = block.get("attrs") or ""
+            body[attrs] = body.get(attrs, 0) + len(block["text"])
+            count[attrs] = count.get(attrs, 0) + 1
+    candidates = [a for a in body if count[a] >= LEAD_BODY_BLOCKS]
+    if not candidates:
+        return None
+    article = max(candidates, key=body.__getitem__)
+    for i, block in enumerate(blocks):
+        if (block.get("attrs") or "") == article and block.get("tag") == "p" and len(block["text"]) >= LEAD_MIN_CHARS:
+            return i
+    return None
+
+
+def neighbour_pass(lengths, out: list[Prediction], enabled, thr, keep=()) -> None:
     """A short block beside a hidden block joins that block's appeal.
 
     Buttons, dismiss links and fine print ("Join now", "Maybe later",
     "Already a member? Sign in") say little on their own; beside a hidden
     appeal they are part of it, and take its category so that the unit
     collapses as one. Only blocks the model itself hid recruit neighbours,
-    so a run of short blocks can never be hidden one by another.
+    so a run of short blocks can never be hidden one by another. Blocks in
+    ``keep`` (the article's lead) never join.
     """
     seeds = {r for r, pred in enumerate(out) if pred.hide}
     for order in (range(len(out)), range(len(out) - 1, -1, -1)):
         for r in order:
             pred = out[r]
             text_len = lengths[r]
-            if text_len > NEIGHBOUR_MAX_CHARS:
+            if text_len > NEIGHBOUR_MAX_CHARS or r in keep:
                 continue
             for n in (r - 1, r + 1):
                 if not (0 <= n < len(out) and out[n].hide and out[n].category in enabled):
@@ -263,7 +302,7 @@ class AppealModel:
         S = self.combine(first)
         cat_index = {c: i for i, c in enumerate(self.categories)}
         words_at = len(self.categories)
-        out = decide([len(d["text"]) for d in dicts], first, S, self.categories, enabled, thr)
+        out = decide(dicts, first, S, self.categories, enabled, thr)
         if explain:
             for r, pred in enumerate(out):
                 if pred.hide and not pred.why:

@@ -69,7 +69,7 @@ def test_decide_holds_back_a_long_block_unless_its_words_are_sure():
     first = np.zeros((2, 2 * k))
     first[0, k] = 0.55  # the words view of the long block is unsure
     first[1, k] = 0.95
-    long = LONG_BLOCK_CHARS
+    long = {"text": "x" * LONG_BLOCK_CHARS}
     preds = decide([long, long], first, S, CATEGORIES, CATEGORIES, thr)
     assert [p.hide for p in preds] == [False, True]
     assert preds[1].category == "donation"
@@ -83,7 +83,8 @@ def test_decide_lets_a_short_neighbour_join_a_hidden_appeal_but_not_a_long_one()
     S[1, 2] = 0.3   # its button: weak alone, 0.3 >= 0.35 * 0.5
     S[2, 2] = 0.3   # a paragraph after the button: too long to join
     first = np.zeros((3, 2 * k))
-    preds = decide([120, 12, 150], first, S, CATEGORIES, CATEGORIES, thr)
+    blocks = [{"text": "n" * 120}, {"text": "Sign me up"}, {"text": "p" * 150}]
+    preds = decide(blocks, first, S, CATEGORIES, CATEGORIES, thr)
     assert [p.hide for p in preds] == [True, True, False]
     assert preds[1].category == "newsletter"
     assert "beside it" in preds[1].why[0]["cue"]

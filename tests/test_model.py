@@ -42,3 +42,60 @@ def test_explanations_name_real_cues(tiny_model):
     assert preds[0].hide and preds[0].category == "donation"
     cues = [w["cue"] for w in preds[0].why]
     assert any("donate" in c for c in cues) and all(w["weight"] > 0 for w in preds[0].why)
+
+
+# ---------------------------------------------------------------- the article's first paragraph
+
+BODY = "story-body article"
+
+
+def lead_page(first_hidden=True, body_hidden=False, body_blocks=3):
+    """A page: a header link, an article of paragraphs in one container, an aside."""
+    from detector.model import Prediction
+
+    blocks = [{"text": "Subscribe", "tag": "a", "attrs": "header"}]
+    blocks.append({"text": "Every Monday, our host talks with a guest about an idea that matters. "
+                           "Listen wherever you get your podcasts.", "tag": "p", "attrs": BODY})
+    blocks += [{"text": f"Paragraph {i} of the transcript. " + "word " * 40, "tag": "p", "attrs": BODY}
+               for i in range(body_blocks)]
+    blocks.append({"text": "Related: more episodes " + "x" * 200, "tag": "div", "attrs": "aside related"})
+    preds = [Prediction(hide=False, category=None, scores={}) for _ in blocks]
+    preds[1].hide = first_hidden
+    for p in preds[2:2 + body_blocks]:
+        p.hide = body_hidden
+    return blocks, preds
+
+
+def test_the_lead_is_the_first_paragraph_of_the_container_with_the_most_kept_text():
+    from detector.model import article_lead
+
+    blocks, preds = lead_page()
+    assert article_lead(blocks, preds) == 1
+
+
+def test_no_lead_without_an_article_of_three_kept_paragraphs():
+    from detector.model import article_lead
+
+    assert article_lead(*lead_page(body_blocks=2)) is None
+    # a box of long paragraphs the model hides (a late donation epic sent on its own) is no article
+    assert article_lead(*lead_page(body_hidden=True)) is None
+    # plain text has no containers to tell an article from an appeal
+    blocks, preds = lead_page()
+    assert article_lead([{"text": b["text"]} for b in blocks], preds) is None
+
+
+def test_decide_never_hides_the_lead_and_it_recruits_no_neighbour():
+    from detector.model import decide
+    from detector.settings import CATEGORIES
+
+    blocks, _ = lead_page()
+    k = len(CATEGORIES)
+    S = np.zeros((len(blocks), k))
+    S[0, 2] = S[1, 2] = 0.99  # the header link and the podcast intro score as newsletter
+    first = np.zeros((len(blocks), 2 * k))
+    thr = {c: 0.5 for c in CATEGORIES}
+    preds = decide(blocks, first, S, CATEGORIES, CATEGORIES, thr)
+    assert [p.hide for p in preds][:3] == [True, False, False]
+    # without the article around it, the same intro is hidden
+    alone = decide(blocks[:2], first[:2], S[:2], CATEGORIES, CATEGORIES, thr)
+    assert [p.hide for p in alone] == [True, True]
