@@ -17,14 +17,13 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from .errors import InvalidInput
-from .model import AppealModel, apply_context, decide, fit_context
+from .model import LONG_BLOCK_CHARS, AppealModel, apply_context, decide, fit_context
 from .segment import normalize_space, segment_html
 from .settings import CATEGORIES
 
 TARGET_PRECISION = 0.95
 MIN_THRESHOLD = 0.35
 COVERED = 0.5  # a labeled string counts as hidden when this share of its characters is
-LONG_CONTENT = 200  # a content block this long is a paragraph of the article
 UNLABELED_LONG = 100  # a hidden block this long that matches no label is worth reading
 REALPAGE_CATEGORY = {"membership": "donation", "other_appeal": "adblock"}
 
@@ -100,7 +99,7 @@ def pages_report(examples, first: np.ndarray, oof: np.ndarray, thresholds) -> di
     out-of-fold scores: what a user of a site never trained on would see hidden.
 
     Blocks, not characters: appeal blocks hidden, content blocks hidden, and
-    content blocks of 200 characters or more (article paragraphs) hidden.
+    content blocks of LONG_BLOCK_CHARS or more (article paragraphs) hidden.
     """
     pages: dict[str, list[int]] = {}
     for i, ex in enumerate(examples):
@@ -111,17 +110,16 @@ def pages_report(examples, first: np.ndarray, oof: np.ndarray, thresholds) -> di
     counts = dict.fromkeys(("appeals", "appeals_hidden", "content", "content_hidden",
                             "long_content", "long_content_hidden"), 0)
     for rows in pages.values():
-        lengths = [len(examples[i]["text"]) for i in rows]
         preds = decide([examples[i] for i in rows], first[rows], oof[rows], CATEGORIES, CATEGORIES, thresholds)
-        for i, length, pred in zip(rows, lengths, preds):
+        for i, pred in zip(rows, preds):
             kind = "appeals" if examples[i]["labels"] else "content"
             counts[kind] += 1
             counts[kind + "_hidden"] += pred.hide
-            if kind == "content" and length >= LONG_CONTENT:
+            if kind == "content" and len(examples[i]["text"]) >= LONG_BLOCK_CHARS:
                 counts["long_content"] += 1
                 counts["long_content_hidden"] += pred.hide
     return {
-        "pages": len(pages), **counts,
+        "pages": len(pages), "long_chars": LONG_BLOCK_CHARS, **counts,
         "appeal_recall": round(counts["appeals_hidden"] / max(1, counts["appeals"]), 4),
         "content_hidden_share": round(counts["content_hidden"] / max(1, counts["content"]), 5),
     }

@@ -154,9 +154,11 @@ def decide(blocks: list[dict], first: np.ndarray, S: np.ndarray, categories, ena
             hide = bool(first[r, words_at + cat_index[best]] >= max(thr[best], LONG_BLOCK_MIN_SCORE))
         out.append(Prediction(hide=hide, category=best if hide else None, scores=scores))
     lead = article_lead(blocks, out)
+    keep = set()
     if lead is not None:
         out[lead].hide, out[lead].category = False, None
-    neighbour_pass(lengths, out, enabled, thr, keep={lead})
+        keep.add(lead)
+    neighbour_pass(lengths, out, enabled, thr, keep=keep)
     return out
 
 

@@ -65,7 +65,7 @@ def _pages_line(pages: dict | None) -> str:
     return (f"\non the corpus pages, with every rule of the model ({pages['pages']} pages): "
             f"appeal blocks hidden {pages['appeal_recall']:.4f} ({pages['appeals_hidden']} of {pages['appeals']}); "
             f"content blocks hidden {pages['content_hidden']} of {pages['content']}, "
-            f"{pages['long_content_hidden']} of them of 200+ characters")
+            f"{pages['long_content_hidden']} of them of {pages['long_chars']}+ characters")
 
 
 def realpages_tables(rep: dict, worst: int = 10) -> str:
