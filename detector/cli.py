@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import sys
 from pathlib import Path
 
@@ -193,19 +192,11 @@ def _quiet_server(config):
 def cmd_serve(args, settings) -> int:
     import uvicorn
 
-    from .service import create_app
+    from .service import create_app, listening_socket
 
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         _err(f"warning: serving on {args.host}, not loopback: other machines can reach this service")
-    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        sock.bind((args.host, settings.port))
-    except OSError as exc:
-        sock.close()
-        raise InvalidInput(f"cannot listen on {args.host}:{settings.port}: {exc.strerror} "
-                           "(is another `detector serve` running? try --port)") from None
-    sock.listen(128)
+    sock = listening_socket(args.host, settings.port)
     app = create_app(settings, model_path=args.model)
     config = uvicorn.Config(app, log_level=args.log_level, access_log=False, timeout_graceful_shutdown=5)
     _progress(f"serving on http://{args.host}:{settings.port} (Ctrl-C stops)")

@@ -70,3 +70,43 @@ def test_openapi_docs_are_served(service):
     spec = httpx.get(service.base + "/openapi.json").json()
     assert {"/v1/health", "/v1/classify", "/v1/classify-html", "/v1/feedback", "/v1/pair"} <= set(spec["paths"])
     assert httpx.get(service.base + "/docs").status_code == 200
+
+
+def _nodelay_of_accepted_connection(sock) -> int:
+    """TCP_NODELAY on the server side of a connection accepted by asyncio (as uvicorn does) from ``sock``."""
+    import asyncio
+    import socket
+
+    async def run():
+        seen = asyncio.get_running_loop().create_future()
+
+        def connected(reader, writer):
+            seen.set_result(writer.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        server = await asyncio.start_server(connected, sock=sock)
+        _, writer = await asyncio.open_connection(*sock.getsockname()[:2])
+        value = await asyncio.wait_for(seen, 5)
+        writer.close()
+        server.close()
+        await server.wait_closed()
+        return value
+
+    return asyncio.run(run())
+
+
+def test_the_service_socket_answers_without_waiting_for_delayed_acks():
+    # With Nagle's algorithm on, each answer after the first on a kept-alive connection
+    # waited ~40 ms for the client's delayed ACK; asyncio turns it off only on sockets
+    # whose protocol is TCP, and a socket made without naming it has protocol 0.
+    import socket
+
+    from detector.service import listening_socket
+
+    sock = listening_socket("127.0.0.1", 0)
+    assert sock.proto == socket.IPPROTO_TCP
+    assert _nodelay_of_accepted_connection(sock) != 0
+    plain = socket.socket(socket.AF_INET, socket.SOCK_STREAM)  # how `detector serve` made it before
+    plain.bind(("127.0.0.1", 0))
+    plain.listen(1)
+    assert _nodelay_of_accepted_connection(plain) == 0  # the check can fail: this is what it catches
