@@ -33,3 +33,24 @@ def test_every_category_is_present_and_hard_negatives_are_a_third_of_content(rep
     assert set(c["by_label"]) == {"donation", "paywall", "newsletter", "adblock", "foreign_agent"}
     assert sum(c["by_label"]["foreign_agent"].values()) >= 200
     assert sum(c["hard_negative"].values()) >= sum(c["content"].values()) / 3
+
+
+
+def test_staged_slices_pass_the_check_beside_the_corpus(report, tmp_path):
+    # training/staging holds reviewed slices the shipped model was not trained on (the data
+    # card says why); they must stay ready to join: valid, unique ids, no duplicates.
+    import shutil
+    from pathlib import Path
+
+    training = Path(__file__).resolve().parent.parent / "training"
+    staged = sorted(p.stem for p in (training / "staging" / "blocks").glob("*.jsonl"))
+    assert staged, "no staged slices"
+    for part in ("blocks", "publishers"):
+        shutil.copytree(training / part, tmp_path / part)
+        for path in (training / "staging" / part).glob("*.jsonl"):
+            assert not (tmp_path / part / path.name).exists(), f"{path.name} is both staged and in the corpus"
+            shutil.copy(path, tmp_path / part / path.name)
+    merged = check(tmp_path, pages=False)
+    assert [f.message for f in merged.errors] == []
+    assert [f.message for f in merged.of("warning") if any(name in f.message for name in staged)] == []
+    assert merged.counts["blocks"] > report.counts["blocks"]
