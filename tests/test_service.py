@@ -92,7 +92,11 @@ def _nodelay_of_accepted_connection(sock) -> int:
         await server.wait_closed()
         return value
 
-    return asyncio.run(run())
+    # in a thread of its own: the browser tests may leave an event loop running in this one
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result(timeout=30)
 
 
 def test_the_service_socket_answers_without_waiting_for_delayed_acks():
