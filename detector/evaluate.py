@@ -260,6 +260,6 @@ def realpages_report(model: AppealModel, root: Path, progress=None, limit=None,
         "first_paragraph_hidden": first_para_hidden,
         "misses": misses,
         "false_hides": false_hides,
-        "hidden_unlabeled": {**unlabeled, "long_examples": sorted(unlabeled_long, key=lambda u: -len(u["text"]))},
+        "hidden_unlabeled": {**unlabeled, "long_chars": UNLABELED_LONG, "long_examples": sorted(unlabeled_long, key=lambda u: -len(u["text"]))},
         "seconds_per_page": round(seconds / max(1, len(pages)), 4),
     }

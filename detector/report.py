@@ -90,7 +90,7 @@ def _unlabeled_line(unl: dict | None) -> str:
     if not unl:
         return ""
     return (f"hidden blocks matching no label (unlabeled appeals, or page text hidden): {unl['unlabeled']} "
-            f"of {unl['hidden_blocks']} hidden, {unl['unlabeled_long']} of them of 100+ characters")
+            f"of {unl['hidden_blocks']} hidden, {unl['unlabeled_long']} of them of {unl['long_chars']}+ characters")
 
 
 def pr_plot(Y: np.ndarray, scores: np.ndarray, thresholds: dict, out_dir: Path) -> Path:

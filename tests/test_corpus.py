@@ -1,5 +1,8 @@
 """The corpus's second pass, run by CI: no errors, and the data set is as large and varied as promised."""
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from training.check_corpus import check
@@ -35,13 +38,9 @@ def test_every_category_is_present_and_hard_negatives_are_a_third_of_content(rep
     assert sum(c["hard_negative"].values()) >= sum(c["content"].values()) / 3
 
 
-
 def test_staged_slices_pass_the_check_beside_the_corpus(report, tmp_path):
     # training/staging holds reviewed slices the shipped model was not trained on (the data
     # card says why); they must stay ready to join: valid, unique ids, no duplicates.
-    import shutil
-    from pathlib import Path
-
     training = Path(__file__).resolve().parent.parent / "training"
     staged = sorted(p.stem for p in (training / "staging" / "blocks").glob("*.jsonl"))
     assert staged, "no staged slices"
