@@ -69,11 +69,12 @@ def _pages_line(pages: dict | None) -> str:
 
 
 def realpages_tables(rep: dict, worst: int = 10) -> str:
-    rows = [[k, v["recall"], v["caught"], v["total"]] for k, v in rep["recall"].items()]
+    rows = [[k, v["recall"], v["caught"], v["total"], "{:.3f}-{:.3f}".format(*v["interval"])]
+            for k, v in rep["recall"].items()]
     ch = rep["content_hidden"]
     out = [
         f"Real pages ({rep['pages']}): strong-appeal recall by text overlap",
-        table(rows, ["group", "recall", "caught", "labels"]),
+        table(rows, ["group", "recall", "caught", "labels", f"{rep['interval_level']:.0%} interval"]),
         f"article text hidden: {ch['share']:.4%} ({ch['hidden']} of {ch['total']} strings); "
         f"first paragraph hidden on {len(rep['first_paragraph_hidden'])} pages; "
         f"labels not found among blocks: {rep['strong_labels_not_in_blocks']}",

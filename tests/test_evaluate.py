@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from detector.evaluate import matches_a_label, pages_report, realpages_report
+from detector.evaluate import matches_a_label, pages_report, realpages_report, recall_interval
 from detector.model import LONG_BLOCK_CHARS, decide
 from detector.store import default_model_path, load_model
 from detector.settings import CATEGORIES
@@ -59,6 +59,16 @@ def test_a_labeled_appeal_is_not_unlabeled_whatever_its_strength(tmp_path, shipp
     strong = [{"category": "donation", "strength": "strong", "text": APPEAL}]
     report = realpages_report(shipped, write_pages(tmp_path / "c", appeals=strong))
     assert report["recall"]["cat:donation"]["caught"] == 1
+    assert report["recall"]["cat:donation"]["interval"] == recall_interval(1, 1)
+
+
+def test_recall_intervals_hold_the_figure_and_narrow_with_more_labels():
+    low, high = recall_interval(73, 87)
+    assert low < 73 / 87 < high
+    few, many, most = recall_interval(42, 50), recall_interval(420, 500), recall_interval(4200, 5000)
+    assert few[0] < many[0] < most[0] < 0.84 < most[1] < many[1] < few[1]  # one recall, more labels
+    assert recall_interval(5, 5)[1] == 1.0 and recall_interval(5, 5)[0] < 1.0
+    assert recall_interval(0, 5)[0] == 0.0 and recall_interval(0, 5)[1] > 0.0
 
 
 def test_decide_holds_back_a_long_block_unless_its_words_are_sure():
