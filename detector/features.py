@@ -18,6 +18,8 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _ATTR_WORD = re.compile(r"[0-9A-Za-z\u00C0-\u024F\u0400-\u04FF]+")
@@ -82,6 +84,7 @@ def _block_attr_analyzer(block) -> list[str]:
 
 
 def structure_row(block: dict) -> list[float]:
+    """The structure numbers of one block: their definition, which ``structure_rows`` computes a page at a time."""
     text = block["text"]
     n = len(text)
     words = max(1, len(text.split()))
@@ -109,6 +112,66 @@ def structure_row(block: dict) -> list[float]:
     ]
     row.extend(1.0 if group == g else 0.0 for g in _GROUPS)
     return row
+
+
+_GROUP_COLUMN = {g: i for i, g in enumerate(_GROUPS)}
+_BMP = 0x10000
+_CASE_TABLES: list[np.ndarray] = []  # is-upper and is-letter of every BMP code point, built on first use
+
+
+def _case_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per text, ``sum(map(str.isupper, text))`` and ``sum(map(str.isalpha, text))``, for a whole page at once.
+
+    Python's own per-character answers, looked up in a table over the Basic
+    Multilingual Plane; the rare characters beyond it (emoji, historic scripts)
+    are asked one by one.
+    """
+    if not _CASE_TABLES:
+        chars = [chr(c) for c in range(_BMP)]
+        _CASE_TABLES.extend(np.fromiter(map(test, chars), dtype=bool, count=_BMP) for test in (str.isupper, str.isalpha))
+    is_upper, is_alpha = _CASE_TABLES
+    joined = "".join(texts)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    astral = codes >= _BMP
+    bmp = np.where(astral, 0, codes)  # code point 0 is neither upper nor a letter
+    upper, alpha = is_upper[bmp], is_alpha[bmp]
+    for i in np.flatnonzero(astral):
+        upper[i], alpha[i] = joined[i].isupper(), joined[i].isalpha()
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    out = []
+    for flags in (upper, alpha):
+        running = np.concatenate(([0], np.cumsum(flags, dtype=np.int64)))
+        out.append(running[ends] - running[starts])
+    return out[0], out[1]
+
+
+def structure_rows(blocks: list[dict]) -> np.ndarray:
+    """``[structure_row(b) for b in blocks]`` as one float32 array, the same numbers, a page at a time."""
+    texts = [b["text"] for b in blocks]
+    rows = np.zeros((len(blocks), len(STRUCTURE_NAMES)), dtype=np.float64)
+    if not blocks:
+        return rows.astype(np.float32)
+    upper, letters = _case_counts(texts)
+    lengths = np.fromiter(map(len, texts), dtype=np.float64, count=len(texts))
+    words = np.maximum(1, np.fromiter((len(t.split()) for t in texts), dtype=np.float64, count=len(texts)))
+    tags = [b.get("tag") for b in blocks]
+    known = np.array([1.0 if tag else 0.0 for tag in tags])
+    rows[:, 0] = [math.log1p(n) / 8.0 for n in map(len, texts)]
+    rows[:, 1] = np.minimum(words, 80) / 80.0
+    rows[:, 2] = lengths <= 25
+    rows[:, 3] = lengths >= 300
+    rows[:, 4] = known * np.array([float(b.get("link_density") or 0.0) for b in blocks])
+    rows[:, 5] = known * np.array([float(b.get("position") or 0.0) for b in blocks])
+    rows[:, 6] = upper / np.where(letters == 0, 1, letters)
+    for col, pattern in ((7, _DIGITS), (8, _CURRENCY), (9, _EMAIL_HINT)):
+        rows[:, col] = [pattern.search(t) is not None for t in texts]
+    rows[:, 10] = np.array([t.count("!") for t in texts]) / words
+    rows[:, 11] = [t.rstrip().endswith("?") for t in texts]
+    groups = [_GROUP_COLUMN[TAG_GROUPS.get(tag, "other") if tag else "unknown"] for tag in tags]
+    rows[np.arange(len(blocks)), 12 + np.array(groups)] = 1.0
+    return rows.astype(np.float32)
 
 
 STRUCTURE_NAMES = [
@@ -148,19 +211,48 @@ _KNOWN = partial(is_not, None)  # filter() keeps vocabulary indices, 0 included,
 CHAR_CACHE_WORDS = 60_000
 
 
+def _count_matrix(flat: list[int], row_sizes: np.ndarray, width: int, dtype) -> sparse.csr_matrix:
+    """sklearn's count matrix from every n-gram's vocabulary index, doc after doc
+    (``row_sizes`` of them per doc): sorted by column within a row, repeats summed."""
+    n = len(row_sizes)
+    keys = np.repeat(np.arange(n, dtype=np.int64), row_sizes) * width
+    keys += np.array(flat, dtype=np.int64)
+    cells, counts = np.unique(keys, return_counts=True)  # sorted: row by row, columns ascending
+    indptr = np.searchsorted(cells // width, np.arange(n + 1))
+    return sparse.csr_matrix(
+        (counts.astype(dtype), (cells % width).astype(np.int32), indptr.astype(np.int32)), shape=(n, width),
+    )
+
+
+def _tfidf(vectorizer, counts):
+    """The vectorizer's tf-idf weighting of a fresh count matrix, in place, as
+    ``TfidfTransformer.transform`` computes it, without re-validating a matrix
+    built here (its checks took nine tenths of its time)."""
+    weights = vectorizer._tfidf
+    if weights.sublinear_tf:
+        np.log(counts.data, counts.data)
+        counts.data += 1.0
+    if hasattr(weights, "idf_"):
+        counts.data *= weights.idf_[counts.indices]
+    if weights.norm == "l2":
+        inplace_csr_row_normalize_l2(counts)
+    elif weights.norm is not None:
+        counts = normalize(counts, norm=weights.norm, copy=False)
+    return counts
+
+
 def _char_counts(vectorizer, docs, cache: dict):
     """The count matrix of the fitted ``char_wb`` vectorizer for ``docs``, built from cached words.
 
     ``char_wb`` n-grams never cross a word boundary, so a text's n-grams are the
     concatenation of its words' n-grams, and words repeat (within a page, and
     from page to page of a site). Each distinct word is analysed once into its
-    vocabulary indices; counting and sorting then run in numpy, where sklearn
-    counts n-gram by n-gram in Python (most of predict's time).
+    vocabulary indices.
     """
     lo, hi = vectorizer.ngram_range
     vocab = vectorizer.vocabulary_
     pre = vectorizer.preprocessor
-    flat: list[int] = []  # every n-gram's vocabulary index, doc after doc
+    flat: list[int] = []
     row_sizes = np.zeros(len(docs), dtype=np.int64)
     for r, doc in enumerate(docs):
         start = len(flat)
@@ -173,22 +265,30 @@ def _char_counts(vectorizer, docs, cache: dict):
                 cache[word] = ids
             flat += ids
         row_sizes[r] = len(flat) - start
-    width = len(vocab)
-    keys = np.repeat(np.arange(len(docs), dtype=np.int64), row_sizes) * width
-    keys += np.array(flat, dtype=np.int64)
-    cells, counts = np.unique(keys, return_counts=True)  # sorted: row by row, columns ascending
-    rows = cells // width
-    indptr = np.searchsorted(rows, np.arange(len(docs) + 1))
-    return sparse.csr_matrix(
-        (counts.astype(vectorizer.dtype), (cells % width).astype(np.int32), indptr.astype(np.int32)),
-        shape=(len(docs), width),
-    )
+    return _count_matrix(flat, row_sizes, len(vocab), vectorizer.dtype)
 
 
 def char_transform(vectorizer, docs, cache: dict):
     """``vectorizer.transform(docs)`` for this module's fitted ``char_wb`` vectorizer, the same matrix, faster."""
-    counts = _char_counts(vectorizer, docs, cache)
-    return vectorizer._tfidf.transform(counts, copy=False) if counts.shape[0] else counts
+    return _tfidf(vectorizer, _char_counts(vectorizer, docs, cache))
+
+
+def counted_transform(vectorizer, docs):
+    """``vectorizer.transform(docs)`` for any fitted TfidfVectorizer, the same matrix, faster.
+
+    The vectorizer's own analyzer cuts each doc into n-grams; their vocabulary
+    indices are looked up in one C-level pass and counted in numpy, where
+    sklearn counts them one by one in a Python loop.
+    """
+    analyze = vectorizer.build_analyzer()
+    vocab = vectorizer.vocabulary_
+    flat: list[int] = []
+    row_sizes = np.zeros(len(docs), dtype=np.int64)
+    for r, doc in enumerate(docs):
+        start = len(flat)
+        flat += filter(_KNOWN, map(vocab.get, analyze(doc)))
+        row_sizes[r] = len(flat) - start
+    return _tfidf(vectorizer, _count_matrix(flat, row_sizes, len(vocab), vectorizer.dtype))
 
 
 def _transform_distinct(vectorizer, blocks, distinct, transform=None):
@@ -251,15 +351,15 @@ class BlockFeaturizer(TransformerMixin, BaseEstimator):
 
     def transform(self, blocks):
         blocks = list(blocks)
-        struct = sparse.csr_matrix(np.array([structure_row(b) for b in blocks], dtype=np.float32)
-                                   * self.struct_weight)
+        struct = sparse.csr_matrix(structure_rows(blocks) * self.struct_weight)
         by_text = _distinct(b["text"] for b in blocks)
         by_attrs = _distinct(b.get("attrs") or "" for b in blocks)
         return sparse.hstack(
             [
-                _transform_distinct(self.word_, blocks, by_text),
+                _transform_distinct(self.word_, blocks, by_text, partial(counted_transform, self.word_)),
                 _transform_distinct(self.char_, blocks, by_text, self._char_transform),
-                _transform_distinct(self.attr_, blocks, by_attrs) * self.attr_weight,
+                _transform_distinct(self.attr_, blocks, by_attrs, partial(counted_transform, self.attr_))
+                * self.attr_weight,
                 struct,
             ],
             format="csr",

@@ -125,8 +125,9 @@ def apply_context(context: dict, S: np.ndarray, categories, doc_ids=None) -> np.
     k = len(categories)
     out = np.zeros((len(S), k))
     for j, cat in enumerate(categories):
-        if cat in context:
-            out[:, j] = context[cat].predict_proba(F)[:, 1]
+        if cat in context:  # predict_proba's own arithmetic, without its input checks
+            est = context[cat]
+            out[:, j] = expit(F @ est.coef_.T + est.intercept_)[:, 0]
         else:  # no context model (none fitted, or a category too rare): the two views' mean
             out[:, j] = (S[:, j] + S[:, k + j]) / 2
     return out

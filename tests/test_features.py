@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import detector.features as features
-from detector.features import BlockFeaturizer, attr_tokens
+from detector.features import BlockFeaturizer, attr_tokens, counted_transform, structure_row, structure_rows
 
 # Varied on purpose: runs of spaces, tabs and no-break spaces, one-letter and
 # very long words, words of exactly the n-gram sizes, Cyrillic, digits, text
@@ -62,6 +62,30 @@ def test_character_ngrams_of_no_blocks_and_of_empty_text(featurizer):
     assert featurizer._char_transform([]).shape == (0, len(featurizer.char_.vocabulary_))
     empty = featurizer._char_transform([{"text": ""}, {"text": "   "}])
     assert empty.shape[0] == 2 and empty.nnz == 0
+
+
+@pytest.mark.parametrize("view", ["word_", "attr_"])
+def test_word_and_class_views_match_sklearn_exactly(featurizer, view):
+    vectorizer = getattr(featurizer, view)
+    assert _same(counted_transform(vectorizer, BLOCKS), vectorizer.transform(BLOCKS))
+    assert _same(counted_transform(vectorizer, BLOCKS[::-1]), vectorizer.transform(BLOCKS[::-1]))
+    assert counted_transform(vectorizer, []).shape == (0, len(vectorizer.vocabulary_))
+
+
+def test_structure_of_a_page_is_the_structure_of_each_block():
+    # case counts cover characters beyond the Basic Multilingual Plane (emoji,
+    # mathematical letters), a lone surrogate, title-case letters and final sigma
+    tricky = [
+        {"text": "ǅemal ǈ Σσς ÀÉÎ", "tag": "h2", "link_density": 0.25, "position": 0.5},
+        {"text": "😀 𝐀𝐁𝐂 abc 𝑎 Ω", "tag": "span", "link_density": None},
+        {"text": "\ud800 lone A", "tag": "", "position": 0.9},
+        {"text": "Why not?  ", "tag": "summary"},
+    ]
+    blocks = BLOCKS + tricky
+    expected = np.array([structure_row(b) for b in blocks], dtype=np.float32)
+    assert np.array_equal(structure_rows(blocks), expected)
+    assert np.array_equal(structure_rows(blocks[::-1]), expected[::-1])
+    assert structure_rows([]).shape == (0, expected.shape[1])
 
 
 def test_whole_matrix_matches_the_plain_sklearn_path(featurizer):

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from detector.errors import InvalidInput
-from detector.model import CONTEXT_WINDOW, context_features, effective_thresholds
+from detector.model import CONTEXT_WINDOW, apply_context, context_features, effective_thresholds, fit_context
+from detector.settings import CATEGORIES
 
 
 def test_context_features_see_neighbours_within_a_document_only():
@@ -99,3 +100,16 @@ def test_decide_never_hides_the_lead_and_it_recruits_no_neighbour():
     # without the article around it, the same intro is hidden
     alone = decide(blocks[:2], first[:2], S[:2], CATEGORIES, CATEGORIES, thr)
     assert [p.hide for p in alone] == [True, True]
+
+
+def test_the_context_stage_scores_exactly_as_predict_proba():
+    rng = np.random.default_rng(7)
+    k = len(CATEGORIES)
+    S = rng.random((60, 2 * k))
+    docs = np.repeat(np.arange(6), 10)
+    labels = [{CATEGORIES[i % k]} if S[i, i % k] > 0.5 else set() for i in range(60)]
+    context = fit_context(S, labels, docs)
+    got = apply_context(context, S, CATEGORIES, docs)
+    F = context_features(S, docs)
+    for j, cat in enumerate(CATEGORIES):
+        assert np.array_equal(got[:, j], context[cat].predict_proba(F)[:, 1])
