@@ -25,5 +25,9 @@ class CorpusError(DetectorError):
     """The training corpus is missing or malformed."""
 
 
+class CorpusChanged(CorpusError):
+    """The corpus files changed while a model was being trained on them."""
+
+
 class FeedbackError(DetectorError):
     """The feedback store cannot take or give a correction."""

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from .corpus import corpus_hash, load_corpus
+from .errors import CorpusChanged
 from .evaluate import choose_thresholds, context_oof, cv_report, doc_index, label_matrix, out_of_fold_scores
 from .model import AppealModel, fit_context
 from .store import save_model
@@ -37,8 +38,11 @@ def train(corpus: Path, models_dir: Path, feedback_rows=(), feedback_weight: flo
           progress=print, folds: int = 5, name: str | None = None, make_current: bool = True) -> TrainResult:
     started = time.time()
     progress(f"loading the corpus from {corpus}")
-    examples = load_corpus(corpus)
+    # The hash is taken before the files are read and checked again before the
+    # model is saved: a sidecar must name the corpus the model was trained on,
+    # not one that a rebuild of the pages (or a checkout) left behind meanwhile.
     digest = corpus_hash(corpus)
+    examples = load_corpus(corpus)
     fb = feedback_examples(feedback_rows, feedback_weight)
     progress(f"{len(examples)} corpus blocks, {len(fb)} corrections")
     first = out_of_fold_scores(examples, n_splits=folds, progress=progress)
@@ -61,5 +65,8 @@ def train(corpus: Path, models_dir: Path, feedback_rows=(), feedback_weight: flo
         "evaluation": {"grouped_cv": report},
         "train_seconds": round(time.time() - started, 1),
     }
+    if corpus_hash(corpus) != digest:
+        raise CorpusChanged(f"the corpus in {corpus} changed while the model was training; "
+                            "nothing was saved: train again once it is settled")
     path = save_model(model, models_dir, meta, name=name, make_current=make_current)
     return TrainResult(path=path, meta=meta)

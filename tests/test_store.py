@@ -5,7 +5,9 @@ import shutil
 import pytest
 
 from detector import store
-from detector.errors import ModelIncompatible, ModelNotFound, ModelTampered
+from detector.errors import CorpusChanged, ModelIncompatible, ModelNotFound, ModelTampered
+from detector.train import train
+from tests.conftest import write_tiny_corpus
 
 
 def copy_model(src, dst_dir):
@@ -126,3 +128,22 @@ def test_a_model_that_unpickles_but_fails_on_use_is_refused(tiny_model, tmp_path
     path.with_suffix(".json").write_text(json.dumps(meta))
     with pytest.raises(ModelIncompatible, match="does not work with this version"):
         store.load_model(path)
+
+
+def test_a_corpus_that_changes_during_training_saves_no_model(tmp_path):
+    # A sidecar must name the corpus the model learnt from: a page rebuilt (or a
+    # branch checked out) while the folds run makes the recorded hash a lie.
+    corpus = write_tiny_corpus(tmp_path / "corpus")
+    models = tmp_path / "models"
+
+    def meanwhile(message):
+        if message.startswith("fold 2/"):
+            with open(corpus / "blocks" / "tiny.jsonl", "a") as fh:
+                fh.write(json.dumps({"id": "late-1", "text": "Written while training ran", "labels": [],
+                                     "lang": "en", "publisher": "pub0", "form": "paragraph",
+                                     "hard_negative": False}) + "\n")
+
+    with pytest.raises(CorpusChanged, match="changed while the model was training"):
+        train(corpus, models, progress=meanwhile, folds=2)
+    assert not models.exists() or not list(models.glob("*.joblib"))
+    assert train(corpus, models, progress=lambda m: None, folds=2).path.is_file()  # settled: it trains
