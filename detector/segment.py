@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lxml import etree, html as lxml_html
+from lxml import etree
 
 from .errors import InvalidInput
 
@@ -37,7 +37,6 @@ SKIP_TAGS = frozenset(
 LANDMARK_TAGS = frozenset("form aside footer header nav dialog".split())
 
 MAX_ATTRS_CHARS = 600
-_WS = re.compile(r"\s+")
 _CSS_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
@@ -55,7 +54,9 @@ class Block:
 
 
 def normalize_space(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    """Runs of whitespace as one space, none at the ends (``str.split`` and ``\\s`` agree on
+    what whitespace is: both ask ``str.isspace``)."""
+    return " ".join(text.split())
 
 
 def _is_hidden(el) -> bool:
@@ -203,6 +204,9 @@ def _number(blocks: list[Block]) -> list[Block]:
 
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+# lxml.html's parser with plain elements: its HtmlElement classes are looked up by
+# a Python method for every element the walk touches, which segmentation does not need.
+_PARSER = etree.HTMLParser()
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -242,9 +246,12 @@ def parse_html(markup: str | bytes):
     # lxml refuses a str that carries an XML encoding declaration; the text is decoded already
     markup = _XML_DECL.sub("", markup, count=1)
     try:
-        return lxml_html.document_fromstring(markup)
+        root = etree.fromstring(markup, _PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise InvalidInput(f"cannot parse HTML: {exc}") from None
+    if root is None:
+        raise InvalidInput("cannot parse HTML: the document is empty")
+    return root
 
 
 def segment_html(markup: str | bytes) -> list[Block]:

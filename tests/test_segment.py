@@ -1,7 +1,10 @@
+import re
+import sys
+
 import pytest
 
 from detector.errors import InvalidInput
-from detector.segment import segment_html, segment_text
+from detector.segment import normalize_space, segment_html, segment_text
 
 PAGE = """<!doctype html><html><head><title>T</title><style>p{}</style></head><body>
 <header class="site-header"><nav aria-label="Main"><ul><li><a href="/d">Donate</a></li><li>World</li></ul></nav></header>
@@ -93,3 +96,13 @@ def test_undeclared_utf8_bytes_are_not_read_as_latin1():
 def test_undeclared_legacy_bytes_fall_back_to_windows_1252():
     html = "<html><body><p>Café – crème</p></body></html>".encode("cp1252")
     assert texts(segment_html(html)) == ["Café – crème"]
+
+
+def test_whitespace_is_folded_as_the_regex_would_fold_it():
+    # every character that either Python's \s or str.isspace calls whitespace,
+    # alone, in runs and at the ends, between words in several scripts
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace() or re.fullmatch(r"\s", chr(c))]
+    assert len(spaces) > 20
+    text = spaces[0] + "".join(f"word{i}{sp}{sp}слово{sp}" for i, sp in enumerate(spaces)) + "漢字" + "".join(spaces)
+    assert normalize_space(text) == re.sub(r"\s+", " ", text).strip()
+    assert normalize_space("".join(spaces)) == ""
