@@ -80,17 +80,20 @@ def _own_tokens(el) -> list[str]:
 
 
 def _attrs_of(el, cache: dict) -> str:
-    """class/id/role/aria-label tokens of the element, then of each ancestor outwards."""
-    parts: list[str] = []
+    """class/id/role/aria-label tokens of the element, then of each ancestor outwards.
+
+    Memoised per element, ancestors included: every block inside a wrapper shares
+    the wrapper's tokens, so each element's are read once per page.
+    """
+    chain = []  # the element and its ancestors up to the first whose string is known
     node = el
-    while node is not None and node.tag not in ("body", "html"):
-        if node in cache:  # the ancestors' part is shared by all their descendants
-            parts.append(cache[node])
-            break
-        parts.append(" ".join(_own_tokens(node)))
+    while node is not None and node.tag not in ("body", "html") and node not in cache:
+        chain.append(node)
         node = node.getparent()
-    text = normalize_space(" ".join(parts))
-    cache[el] = text  # keyed by the element: the proxy stays alive
+    text = cache.get(node, "") if node is not None else ""
+    for node in reversed(chain):
+        text = normalize_space(" ".join(_own_tokens(node)) + " " + text)
+        cache[node] = text  # keyed by the element: the proxy stays alive
     return text[:MAX_ATTRS_CHARS]
 
 
