@@ -116,21 +116,28 @@
     return s;
   }
 
-  /** Tokens of the element, then of each ancestor outwards, up to (excluding) body/html. */
+  /**
+   * Tokens of the element, then of each ancestor outwards, up to (excluding) body/html.
+   * With a cache, every element of the chain is remembered: the blocks inside one
+   * wrapper share the wrapper's tokens, so each element's are read once per pass.
+   */
   function attrsOf(el, cache) {
-    const parts = [];
+    const chain = []; // the element and its ancestors up to the first whose string is known
+    let text = "";
     for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
       const tag = tagOf(node);
       if (tag === "body" || tag === "html") break;
       const hit = cache ? cache.get(node) : undefined;
       if (hit !== undefined) {
-        parts.push(hit); // the ancestors' part is shared by all their descendants
+        text = hit;
         break;
       }
-      parts.push(ownTokens(node, tag));
+      chain.push(node);
     }
-    const text = normalizeSpace(parts.join(" "));
-    if (cache) cache.set(el, text);
+    for (let i = chain.length - 1; i >= 0; i--) {
+      text = normalizeSpace(ownTokens(chain[i], tagOf(chain[i])) + " " + text);
+      if (cache) cache.set(chain[i], text);
+    }
     return cutCodePoints(text, MAX_ATTRS_CHARS);
   }
 

@@ -171,3 +171,20 @@ test("elements skipped as hidden are reported (so the page showing them later ca
   S.segmentDocument(dom.window.document, { isHidden, onHidden: (el) => seen.push(el.id) });
   assert.deepEqual(seen.sort(), ["d", "h", "s"]);
 });
+
+test("attrs with the per-pass cache equal attrs read afresh, for every element of nested wrappers", () => {
+  const doc = makeDom(
+    '<main id="m" class="site  main"><div class="wrap"><section role="region" aria-label="Support  us">' +
+      '<p class="a">one</p><div class="inner"><p>two</p><form class="f"><p>three</p></form></div></section>' +
+      '<aside><p class="late">four</p></aside></div></main><p class="top">five</p>'
+  ).window.document;
+  const cache = new Map();
+  const elements = [...doc.body.querySelectorAll("*")];
+  const cached = elements.map((el) => S.attrsOf(el, cache));
+  const fresh = elements.map((el) => S.attrsOf(el, null));
+  assert.deepEqual(cached, fresh);
+  assert.equal(S.attrsOf(doc.querySelector("form p"), cache), "f _form inner region Support us wrap m site main");
+  const once = new Map();
+  S.attrsOf(doc.querySelector("form p"), once);
+  assert.equal(once.get(doc.querySelector(".wrap")), "wrap m site main", "wrappers are remembered, not only blocks");
+});
