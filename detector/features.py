@@ -116,7 +116,13 @@ def structure_row(block: dict) -> list[float]:
 
 _GROUP_COLUMN = {g: i for i, g in enumerate(_GROUPS)}
 _BMP = 0x10000
-_CASE_TABLES: list[np.ndarray] = []  # is-upper and is-letter of every BMP code point, built on first use
+
+
+@lru_cache(maxsize=1)
+def _case_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Is-upper and is-letter of every BMP code point, as Python answers them (built on first use)."""
+    chars = [chr(c) for c in range(_BMP)]
+    return tuple(np.fromiter(map(test, chars), dtype=bool, count=_BMP) for test in (str.isupper, str.isalpha))
 
 
 def _case_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -126,10 +132,7 @@ def _case_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     Multilingual Plane; the rare characters beyond it (emoji, historic scripts)
     are asked one by one.
     """
-    if not _CASE_TABLES:
-        chars = [chr(c) for c in range(_BMP)]
-        _CASE_TABLES.extend(np.fromiter(map(test, chars), dtype=bool, count=_BMP) for test in (str.isupper, str.isalpha))
-    is_upper, is_alpha = _CASE_TABLES
+    is_upper, is_alpha = _case_tables()
     joined = "".join(texts)
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     astral = codes >= _BMP

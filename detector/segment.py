@@ -16,6 +16,7 @@ dominate ``classify-html`` (see the README's "Speed" section for figures).
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 
 from lxml import etree
@@ -209,7 +210,8 @@ def _number(blocks: list[Block]) -> list[Block]:
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 # lxml.html's parser with plain elements: its HtmlElement classes are looked up by
 # a Python method for every element the walk touches, which segmentation does not need.
-_PARSER = etree.HTMLParser()
+# One per thread, as lxml advises (the service segments in its worker threads).
+_PARSERS = threading.local()
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -249,7 +251,10 @@ def parse_html(markup: str | bytes):
     # lxml refuses a str that carries an XML encoding declaration; the text is decoded already
     markup = _XML_DECL.sub("", markup, count=1)
     try:
-        root = etree.fromstring(markup, _PARSER)
+        parser = getattr(_PARSERS, "html", None)
+        if parser is None:
+            parser = _PARSERS.html = etree.HTMLParser()
+        root = etree.fromstring(markup, parser)
     except (etree.ParserError, ValueError) as exc:
         raise InvalidInput(f"cannot parse HTML: {exc}") from None
     if root is None:

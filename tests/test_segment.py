@@ -1,5 +1,7 @@
 import re
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -106,3 +108,13 @@ def test_whitespace_is_folded_as_the_regex_would_fold_it():
     text = spaces[0] + "".join(f"word{i}{sp}{sp}слово{sp}" for i, sp in enumerate(spaces)) + "漢字" + "".join(spaces)
     assert normalize_space(text) == re.sub(r"\s+", " ", text).strip()
     assert normalize_space("".join(spaces)) == ""
+
+
+def test_pages_segmented_in_threads_at_once_equal_pages_segmented_one_by_one():
+    # each thread parses with a parser of its own; the service segments in worker threads
+    pages = sorted((Path(__file__).parent / "pages").glob("*/source.html"))
+    sources = [p.read_bytes() for p in pages] * 4
+    alone = [segment_html(src) for src in sources]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(segment_html, sources))
+    assert len(pages) >= 8 and together == alone
