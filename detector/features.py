@@ -125,7 +125,7 @@ def _case_tables() -> tuple[np.ndarray, np.ndarray]:
     return tuple(np.fromiter(map(test, chars), dtype=bool, count=_BMP) for test in (str.isupper, str.isalpha))
 
 
-def _case_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _case_counts(texts: list[str], lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per text, ``sum(map(str.isupper, text))`` and ``sum(map(str.isalpha, text))``, for a whole page at once.
 
     Python's own per-character answers, looked up in a table over the Basic
@@ -140,7 +140,6 @@ def _case_counts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     upper, alpha = is_upper[bmp], is_alpha[bmp]
     for i in np.flatnonzero(astral):
         upper[i], alpha[i] = joined[i].isupper(), joined[i].isalpha()
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     ends = np.cumsum(lengths)
     starts = ends - lengths
     out = []
@@ -156,12 +155,12 @@ def structure_rows(blocks: list[dict]) -> np.ndarray:
     rows = np.zeros((len(blocks), len(STRUCTURE_NAMES)), dtype=np.float64)
     if not blocks:
         return rows.astype(np.float32)
-    upper, letters = _case_counts(texts)
-    lengths = np.fromiter(map(len, texts), dtype=np.float64, count=len(texts))
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    upper, letters = _case_counts(texts, lengths)
     words = np.maximum(1, np.fromiter((len(t.split()) for t in texts), dtype=np.float64, count=len(texts)))
     tags = [b.get("tag") for b in blocks]
     known = np.array([1.0 if tag else 0.0 for tag in tags])
-    rows[:, 0] = [math.log1p(n) / 8.0 for n in map(len, texts)]
+    rows[:, 0] = [math.log1p(n) / 8.0 for n in lengths.tolist()]
     rows[:, 1] = np.minimum(words, 80) / 80.0
     rows[:, 2] = lengths <= 25
     rows[:, 3] = lengths >= 300

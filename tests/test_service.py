@@ -1,7 +1,12 @@
 """The service over real HTTP on loopback: the API's shape and behaviour."""
 
+import asyncio
+import socket
+from concurrent.futures import ThreadPoolExecutor
+
 import httpx
 
+from detector.service import listening_socket
 from tests.test_cli import ARTICLE
 
 CATS = {"donation", "paywall", "newsletter", "adblock", "foreign_agent"}
@@ -74,9 +79,6 @@ def test_openapi_docs_are_served(service):
 
 def _nodelay_of_accepted_connection(sock) -> int:
     """TCP_NODELAY on the server side of a connection accepted by asyncio (as uvicorn does) from ``sock``."""
-    import asyncio
-    import socket
-
     async def run():
         seen = asyncio.get_running_loop().create_future()
 
@@ -93,8 +95,6 @@ def _nodelay_of_accepted_connection(sock) -> int:
         return value
 
     # in a thread of its own: the browser tests may leave an event loop running in this one
-    from concurrent.futures import ThreadPoolExecutor
-
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, run()).result(timeout=30)
 
@@ -103,10 +103,6 @@ def test_the_service_socket_answers_without_waiting_for_delayed_acks():
     # With Nagle's algorithm on, each answer after the first on a kept-alive connection
     # waited ~40 ms for the client's delayed ACK; asyncio turns it off only on sockets
     # whose protocol is TCP, and a socket made without naming it has protocol 0.
-    import socket
-
-    from detector.service import listening_socket
-
     sock = listening_socket("127.0.0.1", 0)
     assert sock.proto == socket.IPPROTO_TCP
     assert _nodelay_of_accepted_connection(sock) != 0
