@@ -152,7 +152,13 @@ def decide(blocks: list[dict], first: np.ndarray, S: np.ndarray, categories, ena
         best = max(enabled, key=lambda c: scores[c] / thr[c], default=None)
         hide = bool(best is not None and scores[best] >= thr[best])
         if hide and length >= LONG_BLOCK_CHARS:
-            hide = bool(first[r, words_at + cat_index[best]] >= max(thr[best], LONG_BLOCK_MIN_SCORE))
+            # of the categories that pass, the strongest one whose words alone are sure:
+            # a long plea whose final score leans to donation while its words say
+            # foreign_agent is still an appeal
+            sure = [c for c in enabled if scores[c] >= thr[c]
+                    and first[r, words_at + cat_index[c]] >= max(thr[c], LONG_BLOCK_MIN_SCORE)]
+            best = max(sure, key=lambda c: scores[c] / thr[c], default=best)
+            hide = bool(sure)
         out.append(Prediction(hide=hide, category=best if hide else None, scores=scores))
     lead = article_lead(blocks, out)
     keep = set()

@@ -85,6 +85,22 @@ def test_decide_holds_back_a_long_block_unless_its_words_are_sure():
     assert preds[1].category == "donation"
 
 
+def test_decide_hides_a_long_block_when_another_passing_category_is_sure_in_words():
+    k = len(CATEGORIES)
+    don, fa = CATEGORIES.index("donation"), CATEGORIES.index("foreign_agent")
+    thr = {c: 0.5 for c in CATEGORIES}
+    S = np.zeros((2, k))
+    S[:, don], S[:, fa] = 0.95, 0.9  # donation leads on margin in the final stage
+    first = np.zeros((2, 2 * k))
+    first[:, k + don] = 0.2  # but the words alone doubt donation
+    first[0, k + fa] = 0.97  # and are sure of foreign_agent in the first block
+    first[1, k + fa] = 0.55  # and unsure of it in the second
+    long = {"text": "x" * LONG_BLOCK_CHARS}
+    preds = decide([long, long], first, S, CATEGORIES, CATEGORIES, thr)
+    assert [p.hide for p in preds] == [True, False]
+    assert preds[0].category == "foreign_agent"
+
+
 def test_decide_lets_a_short_neighbour_join_a_hidden_appeal_but_not_a_long_one():
     k = len(CATEGORIES)
     thr = {c: 0.5 for c in CATEGORIES}
