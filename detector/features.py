@@ -275,14 +275,41 @@ def char_transform(vectorizer, docs, cache: dict):
     return _tfidf(vectorizer, _char_counts(vectorizer, docs, cache))
 
 
+def _word_grams(vectorizer):
+    """A function giving the word n-grams the vectorizer's own analyzer gives a doc (in
+    another order, which counting ignores), or None when the analyzer is not sklearn's
+    plain word analyzer (no custom tokenizer, no stop words).
+
+    sklearn joins each n-gram from a fresh slice of the token list; zipping the
+    shifted lists and joining in one ``map`` makes the same strings at a fraction
+    of the cost.
+    """
+    if (vectorizer.analyzer != "word" or vectorizer.tokenizer is not None or vectorizer.stop_words is not None
+            or vectorizer.input != "content"):
+        return None
+    decode, preprocess, tokenize = vectorizer.decode, vectorizer.build_preprocessor(), vectorizer.build_tokenizer()
+    lo, hi = vectorizer.ngram_range
+    sizes = range(max(lo, 2), hi + 1)
+
+    def grams(doc):
+        tokens = tokenize(preprocess(decode(doc)))
+        out = list(tokens) if lo == 1 else []
+        for n in sizes:
+            out += map(" ".join, zip(*(tokens[i:] for i in range(n))))
+        return out
+
+    return grams
+
+
 def counted_transform(vectorizer, docs):
     """``vectorizer.transform(docs)`` for any fitted TfidfVectorizer, the same matrix, faster.
 
-    The vectorizer's own analyzer cuts each doc into n-grams; their vocabulary
-    indices are looked up in one C-level pass and counted in numpy, where
-    sklearn counts them one by one in a Python loop.
+    The vectorizer's own analyzer (or, for plain word n-grams, ``_word_grams``)
+    cuts each doc into n-grams; their vocabulary indices are looked up in one
+    C-level pass and counted in numpy, where sklearn counts them one by one in a
+    Python loop.
     """
-    analyze = vectorizer.build_analyzer()
+    analyze = _word_grams(vectorizer) or vectorizer.build_analyzer()
     vocab = vectorizer.vocabulary_
     flat: list[int] = []
     row_sizes = np.zeros(len(docs), dtype=np.int64)

@@ -146,8 +146,8 @@ def decide(blocks: list[dict], first: np.ndarray, S: np.ndarray, categories, ena
     words_at = len(categories)
     lengths = [len(b["text"]) for b in blocks]
     out: list[Prediction] = []
-    for r, length in enumerate(lengths):
-        scores = {c: round(float(S[r, cat_index[c]]), 4) for c in categories}
+    for r, (length, row) in enumerate(zip(lengths, S.tolist())):  # S's columns are in categories' order
+        scores = {c: round(v, 4) for c, v in zip(categories, row)}
         # strongest = largest margin over its own threshold among the enabled ones
         best = max(enabled, key=lambda c: scores[c] / thr[c], default=None)
         hide = bool(best is not None and scores[best] >= thr[best])

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 import detector.features as features
 from detector.features import BlockFeaturizer, attr_tokens, counted_transform, structure_row, structure_rows
@@ -70,6 +71,17 @@ def test_word_and_class_views_match_sklearn_exactly(featurizer, view):
     assert _same(counted_transform(vectorizer, BLOCKS), vectorizer.transform(BLOCKS))
     assert _same(counted_transform(vectorizer, BLOCKS[::-1]), vectorizer.transform(BLOCKS[::-1]))
     assert counted_transform(vectorizer, []).shape == (0, len(vectorizer.vocabulary_))
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2), (1, 3), (2, 3), (3, 3)])
+def test_plain_word_ngrams_match_sklearn_for_any_range(ngram_range):
+    texts = [b["text"] for b in BLOCKS]
+    vectorizer = TfidfVectorizer(ngram_range=ngram_range, sublinear_tf=True).fit(texts[:5] + ["a b", "one"])
+    assert features._word_grams(vectorizer) is not None  # the fast path, not sklearn's analyzer
+    assert _same(counted_transform(vectorizer, texts), vectorizer.transform(texts))
+    assert _same(counted_transform(vectorizer, ["", "one", "a b c d"]), vectorizer.transform(["", "one", "a b c d"]))
+    custom = TfidfVectorizer(analyzer=str.split).fit(texts)
+    assert features._word_grams(custom) is None
 
 
 def test_structure_of_a_page_is_the_structure_of_each_block():
