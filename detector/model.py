@@ -160,7 +160,17 @@ def decide(blocks: list[dict], first: np.ndarray, S: np.ndarray, categories, ena
             best = max(sure, key=lambda c: scores[c] / thr[c], default=best)
             hide = bool(sure)
         out.append(Prediction(hide=hide, category=best if hide else None, scores=scores))
-    lead = article_lead(blocks, out)
+    article = article_container(blocks, out)
+    if article is not None:
+        # Inside the article's own container every block carries the same class
+        # tokens, so they cannot tell an appeal there from the article: a block
+        # there hides only when its words alone pass as well.
+        for r, (block, pred) in enumerate(zip(blocks, out)):
+            if pred.hide and block.get("tag") and (block.get("attrs") or "") == article:
+                sure = [c for c in enabled if pred.scores[c] >= thr[c] and first[r, words_at + cat_index[c]] >= thr[c]]
+                pred.hide = bool(sure)
+                pred.category = max(sure, key=lambda c: pred.scores[c] / thr[c]) if sure else None
+    lead = article_lead(blocks, out, article)
     keep = set()
     if lead is not None:
         out[lead].hide, out[lead].category = False, None
@@ -169,14 +179,12 @@ def decide(blocks: list[dict], first: np.ndarray, S: np.ndarray, categories, ena
     return out
 
 
-def article_lead(blocks: list[dict], preds: list[Prediction]) -> int | None:
-    """The index of the article's first paragraph, or None when the page shows no article.
+def article_container(blocks: list[dict], preds: list[Prediction]) -> str | None:
+    """The class/id string of the article's container, or None when the page shows no article.
 
     The article is the container whose long paragraphs the model keeps: an appeal
     box of long paragraphs (a late "small favour" epic, sent on its own) is
-    hidden, so it never counts as the article, and its first paragraph is not
-    protected. An appeal written as the article's own first paragraph is; a
-    hidden first paragraph is the worse failure.
+    hidden, so it never counts as the article.
     """
     body: dict[str, int] = {}
     count: dict[str, int] = {}
@@ -186,9 +194,20 @@ def article_lead(blocks: list[dict], preds: list[Prediction]) -> int | None:
             body[attrs] = body.get(attrs, 0) + len(block["text"])
             count[attrs] = count.get(attrs, 0) + 1
     candidates = [a for a in body if count[a] >= LEAD_BODY_BLOCKS]
-    if not candidates:
+    return max(candidates, key=body.__getitem__) if candidates else None
+
+
+def article_lead(blocks: list[dict], preds: list[Prediction], article: str | None = None) -> int | None:
+    """The index of the article's first paragraph (its container's first ``<p>`` of
+    LEAD_MIN_CHARS or more), or None when the page shows no article.
+
+    Its first paragraph is protected even when the model would hide it: an appeal
+    written as the article's own first paragraph stays, since a hidden first
+    paragraph is the worse failure. ``article`` is the container when already known.
+    """
+    article = article if article is not None else article_container(blocks, preds)
+    if article is None:
         return None
-    article = max(candidates, key=body.__getitem__)
     for i, block in enumerate(blocks):
         if (block.get("attrs") or "") == article and block.get("tag") == "p" and len(block["text"]) >= LEAD_MIN_CHARS:
             return i

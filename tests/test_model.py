@@ -102,6 +102,28 @@ def test_decide_never_hides_the_lead_and_it_recruits_no_neighbour():
     assert [p.hide for p in alone] == [True, True]
 
 
+def test_inside_the_article_container_a_block_hides_only_on_its_words():
+    from detector.model import decide
+    from detector.settings import CATEGORIES
+
+    blocks, _ = lead_page()  # header link, intro, three transcript paragraphs, an aside
+    blocks.insert(3, {"text": "Any questions? Write to the show.", "tag": "p", "attrs": BODY})
+    blocks.insert(5, {"text": "Help keep this show free: give today.", "tag": "p", "attrs": BODY})
+    blocks.append({"text": "Any questions? Write to the show.", "tag": "div", "attrs": "aside promo"})
+    k = len(CATEGORIES)
+    don = CATEGORIES.index("donation")
+    S = np.zeros((len(blocks), k))
+    S[[3, 5, 8], don] = 0.9  # all three score as donation in the final stage
+    first = np.zeros((len(blocks), 2 * k))
+    first[5, k + don] = 0.8  # the words alone are sure only of the plea
+    thr = {c: 0.5 for c in CATEGORIES}
+    preds = decide(blocks, first, S, CATEGORIES, CATEGORIES, thr)
+    # in the article's container: the line whose words ask nothing stays, the plea goes;
+    # the same line outside it is left to the full model, class tokens and all
+    assert [preds[i].hide for i in (3, 5, 8)] == [False, True, True]
+    assert preds[5].category == "donation" and preds[3].category is None
+
+
 def test_the_context_stage_scores_exactly_as_predict_proba():
     rng = np.random.default_rng(7)
     k = len(CATEGORIES)
