@@ -127,13 +127,13 @@ def cmd_train(args, settings) -> int:
 
 def cmd_eval(args, settings) -> int:
     from .corpus import load_corpus
-    from .evaluate import (choose_thresholds, context_oof, cv_report, label_matrix, out_of_fold_scores,
-                           realpages_report)
-    from .report import cv_tables, pr_plot, realpages_tables
+    from .evaluate import (choose_thresholds, compare_realpages, context_oof, cv_report, label_matrix,
+                           out_of_fold_scores, realpages_report)
+    from .report import compare_tables, cv_tables, pr_plot, realpages_tables
     from .store import load_model, resolve_model_path
 
     result: dict = {}
-    if not args.skip_cv:
+    if not args.skip_cv and args.against is None:
         corpus = Path(args.data) if args.data else settings.corpus()
         examples = load_corpus(corpus)
         first = out_of_fold_scores(examples, n_splits=args.folds, progress=_progress)
@@ -151,12 +151,22 @@ def cmd_eval(args, settings) -> int:
                                                limit=args.limit, sensitivity=args.sensitivity)
     elif args.realpages:
         raise InvalidInput(f"--realpages {realpages}: no such directory")
+    if args.against is not None:
+        if "realpages" not in result:
+            raise InvalidInput(f"--against needs real labeled pages: {realpages} is not a directory (see --realpages)")
+        other = load_model(args.against)
+        theirs = realpages_report(other.model, realpages, progress=_progress,
+                                  limit=args.limit, sensitivity=args.sensitivity)
+        result["against"] = {"model": str(other.path), "realpages": theirs,
+                             "comparison": compare_realpages(result["realpages"], theirs)}
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0
     if "grouped_cv" in result:
         print(cv_tables(result["grouped_cv"]) + "\n")
-    if "realpages" in result:
+    if "against" in result:
+        print(compare_tables(result["against"]["comparison"], str(loaded.path), result["against"]["model"]))
+    elif "realpages" in result:
         print(realpages_tables(result["realpages"]))
     if "plot" in result:
         print(f"\nplot: {result['plot']}")
@@ -295,6 +305,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--skip-cv", action="store_true", help="only the real pages")
     p.add_argument("--sensitivity", type=float, default=None, help="0..1 (default 0.5)")
     p.add_argument("--plots", help="write precision-recall plots (PNG) here")
+    p.add_argument("--against", type=Path, metavar="MODEL",
+                   help="compare with this model file on the real pages, label by label (implies --skip-cv)")
     p.add_argument("--json", action="store_true")
 
     p = _command(sub, "serve", cmd_serve, "Run the local service for the browser extension.",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -248,8 +248,8 @@ def realpages_report(model: AppealModel, root: Path, progress=None, limit=None,
                 found[key][0] += caught
                 found[key][1] += 1
             if not caught:
-                misses.append({"page": page["id"], "category": cat, "text": appeal["text"][:160],
-                               "in_blocks": share is not None})
+                misses.append({"page": page["id"], "category": cat, "lang": page["language"],
+                               "text": appeal["text"][:160], "in_blocks": share is not None})
         for i, text in enumerate(page.get("content", [])):
             share = hidden.share_hidden(text)
             if share is None:
@@ -274,4 +274,60 @@ def realpages_report(model: AppealModel, root: Path, progress=None, limit=None,
         "false_hides": false_hides,
         "hidden_unlabeled": {**unlabeled, "long_chars": UNLABELED_LONG, "long_examples": sorted(unlabeled_long, key=lambda u: -len(u["text"]))},
         "seconds_per_page": round(seconds / max(1, len(pages)), 4),
+    }
+
+
+def _sign_test(only_a: int, only_b: int) -> float:
+    """Two-sided exact sign test: how likely a split this uneven of the items on which two
+    models disagree is, if neither model were better."""
+    n = only_a + only_b
+    return 1.0 if n == 0 else round(float(binomtest(only_a, n, 0.5).pvalue), 4)
+
+
+def _split(items_a: list, items_b: list) -> tuple[int, int]:
+    """How many of ``items_a`` are not in ``items_b`` and the other way round, counting repeats."""
+    ca, cb = Counter(items_a), Counter(items_b)
+    return sum((ca - cb).values()), sum((cb - ca).values())
+
+
+def compare_realpages(a: dict, b: dict) -> dict:
+    """Two models' real-page reports on the same pages, label by label.
+
+    For each recall group: what each model catches that the other misses, and the
+    sign test's p-value on those disagreements (a small group moves by a few labels
+    between any two builds; this says whether a difference is more than that).
+    The same for the article strings hidden and the unlabeled long hides, where
+    "only" counts what one model hides and the other keeps.
+    """
+    if a["pages"] != b["pages"] or {k: v["total"] for k, v in a["recall"].items()} != \
+            {k: v["total"] for k, v in b["recall"].items()}:
+        raise InvalidInput("the two reports do not cover the same pages and labels")
+
+    def missed(rep, group):
+        return [(m["page"], m["category"], m["text"]) for m in rep["misses"]
+                if group == "all" or group in (f"cat:{m['category']}", f"lang:{m.get('lang')}")]
+
+    groups = {}
+    for key, ra in a["recall"].items():
+        # a label only one model misses is one the other catches
+        missed_b_only, missed_a_only = _split(missed(b, key), missed(a, key))
+        groups[key] = {"a": ra["caught"], "b": b["recall"][key]["caught"], "total": ra["total"],
+                       "only_a": missed_b_only, "only_b": missed_a_only,
+                       "p": _sign_test(missed_b_only, missed_a_only)}
+
+    def hides(items_a, items_b, count_a, count_b):
+        only_a, only_b = _split(items_a, items_b)
+        return {"a": count_a, "b": count_b, "only_a": only_a, "only_b": only_b, "p": _sign_test(only_a, only_b)}
+
+    def key(item):
+        return item["page"], item["text"]
+
+    return {
+        "groups": groups,
+        "article_strings_hidden": hides([key(f) for f in a["false_hides"]], [key(f) for f in b["false_hides"]],
+                                        a["content_hidden"]["hidden"], b["content_hidden"]["hidden"]),
+        "unlabeled_long_hidden": hides([key(u) for u in a["hidden_unlabeled"]["long_examples"]],
+                                       [key(u) for u in b["hidden_unlabeled"]["long_examples"]],
+                                       a["hidden_unlabeled"]["unlabeled_long"], b["hidden_unlabeled"]["unlabeled_long"]),
+        "first_paragraphs_hidden": {"a": len(a["first_paragraph_hidden"]), "b": len(b["first_paragraph_hidden"])},
     }

@@ -87,6 +87,24 @@ def realpages_tables(rep: dict, worst: int = 10) -> str:
     return "\n".join(out)
 
 
+def compare_tables(cmp: dict, name_a: str, name_b: str) -> str:
+    """The label-by-label comparison of two models on the real pages (``compare_realpages``)."""
+    rows = [[k, v["total"], v["a"], v["b"], v["only_a"], v["only_b"], v["p"]] for k, v in cmp["groups"].items()]
+    hides = [[label, v["a"], v["b"], v["only_a"], v["only_b"], v["p"]]
+             for label, v in (("article strings", cmp["article_strings_hidden"]),
+                              ("unlabeled 100+ chars", cmp["unlabeled_long_hidden"]))]
+    first = cmp["first_paragraphs_hidden"]
+    return "\n".join([
+        f"A = {name_a}\nB = {name_b}",
+        "strong appeals caught (only A / only B: caught by one model and missed by the other)",
+        table(rows, ["group", "labels", "A", "B", "only A", "only B", "sign test p"]),
+        "hidden (only A / only B: hidden by one model and kept by the other)",
+        table(hides, ["what", "A", "B", "only A", "only B", "sign test p"]),
+        f"first paragraphs hidden: A {first['a']}, B {first['b']}",
+        "A p-value near 1 means the two differ by no more than builds that differ in little do.",
+    ])
+
+
 def _unlabeled_line(unl: dict | None) -> str:
     if not unl:
         return ""

@@ -6,7 +6,9 @@ import json
 import numpy as np
 import pytest
 
-from detector.evaluate import matches_a_label, pages_report, realpages_report, recall_interval
+from detector.cli import main
+from detector.evaluate import compare_realpages, matches_a_label, pages_report, realpages_report, recall_interval
+from detector.errors import InvalidInput
 from detector.model import LONG_BLOCK_CHARS, decide
 from detector.store import default_model_path, load_model
 from detector.settings import CATEGORIES
@@ -60,6 +62,59 @@ def test_a_labeled_appeal_is_not_unlabeled_whatever_its_strength(tmp_path, shipp
     report = realpages_report(shipped, write_pages(tmp_path / "c", appeals=strong))
     assert report["recall"]["cat:donation"]["caught"] == 1
     assert report["recall"]["cat:donation"]["interval"] == recall_interval(1, 1)
+
+
+def _report(misses, hides, totals):
+    """A real-page report as realpages_report writes it, from misses (page, category, lang) and hides."""
+    recall = {}
+    for key, total in totals.items():
+        n = sum(1 for p, c, lang in misses if key == "all" or key in (f"cat:{c}", f"lang:{lang}"))
+        recall[key] = {"recall": (total - n) / total, "caught": total - n, "total": total, "interval": [0, 1]}
+    return {"pages": 9, "recall": recall, "misses": [{"page": p, "category": c, "lang": lang, "text": f"{p} {c}"}
+                                                     for p, c, lang in misses],
+            "false_hides": [{"page": p, "text": t} for p, t in hides], "first_paragraph_hidden": [],
+            "content_hidden": {"hidden": len(hides)},
+            "hidden_unlabeled": {"unlabeled_long": 0, "long_examples": []}}
+
+
+def test_two_models_are_compared_label_by_label_with_a_sign_test():
+    totals = {"all": 12, "cat:donation": 10, "cat:paywall": 2, "lang:en": 12}
+    a = _report([("p1", "donation", "en"), ("p9", "paywall", "en")], [("p1", "x"), ("p2", "y")], totals)
+    b = _report([(f"p{i}", "donation", "en") for i in range(2, 10)] + [("p9", "paywall", "en")], [("p2", "y")], totals)
+    cmp = compare_realpages(a, b)
+    don = cmp["groups"]["cat:donation"]
+    # A misses one plea, B eight others: eight caught by A alone, one by B alone
+    assert (don["a"], don["b"], don["only_a"], don["only_b"]) == (9, 2, 8, 1)
+    assert don["p"] == pytest.approx(0.0391, abs=1e-4)  # 9 disagreements split 8:1
+    assert cmp["groups"]["cat:paywall"] == {"a": 1, "b": 1, "total": 2, "only_a": 0, "only_b": 0, "p": 1.0}
+    for g in cmp["groups"].values():
+        assert g["a"] - g["b"] == g["only_a"] - g["only_b"]
+    assert cmp["article_strings_hidden"] == {"a": 2, "b": 1, "only_a": 1, "only_b": 0, "p": 1.0}
+    other_pages = dict(b, recall={**b["recall"], "all": {**b["recall"]["all"], "total": 13}})
+    with pytest.raises(InvalidInput, match="same pages"):
+        compare_realpages(a, other_pages)
+
+
+def test_eval_against_another_model_on_real_pages(home, tmp_path, tiny_model, capsys):
+    strong = [{"category": "donation", "strength": "strong", "text": APPEAL}]
+    pages = write_pages(tmp_path / "rp", appeals=strong)
+    shipped_path = str(default_model_path())
+    assert main(["eval", "--realpages", str(pages), "--against", shipped_path, "--json"]) == 0
+    same = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert "grouped_cv" not in same  # --against compares on the real pages only
+    assert all(g["only_a"] == g["only_b"] == 0 and g["p"] == 1.0 for g in same["against"]["comparison"]["groups"].values())
+    assert main(["eval", "--realpages", str(pages), "--against", str(tiny_model), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    ours, theirs = result["realpages"]["recall"]["all"], result["against"]["realpages"]["recall"]["all"]
+    g = result["against"]["comparison"]["groups"]["all"]
+    assert (g["a"], g["b"]) == (ours["caught"], theirs["caught"]) and g["a"] - g["b"] == g["only_a"] - g["only_b"]
+    assert main(["eval", "--realpages", str(pages), "--against", str(tiny_model)]) == 0
+    assert "sign test p" in capsys.readouterr().out
+    # no real pages to compare on: one readable line, exit 2
+    assert main(["eval", "--realpages", str(tmp_path / "none"), "--against", str(tiny_model)]) == 2
+    assert main(["eval", "--realpages", str(pages), "--against", str(tmp_path / "missing.joblib")]) == 2
+    err = capsys.readouterr().err
+    assert "no such directory" in err and "missing.joblib" in err and "Traceback" not in err
 
 
 def test_recall_intervals_hold_the_figure_and_narrow_with_more_labels():
