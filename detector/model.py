@@ -146,6 +146,12 @@ def decide(blocks: list[dict], first: np.ndarray, S: np.ndarray, categories, ena
     words_at = len(categories)
     lengths = [len(b["text"]) for b in blocks]
     out: list[Prediction] = []
+
+    def words_pass(r: int, c: str) -> bool:
+        """The words view alone passes: the threshold, and for a long block LONG_BLOCK_MIN_SCORE too."""
+        bar = max(thr[c], LONG_BLOCK_MIN_SCORE) if lengths[r] >= LONG_BLOCK_CHARS else thr[c]
+        return first[r, words_at + cat_index[c]] >= bar
+
     for r, (length, row) in enumerate(zip(lengths, S.tolist())):  # S's columns are in categories' order
         scores = {c: round(v, 4) for c, v in zip(categories, row)}
         # strongest = largest margin over its own threshold among the enabled ones
@@ -155,8 +161,7 @@ def decide(blocks: list[dict], first: np.ndarray, S: np.ndarray, categories, ena
             # of the categories that pass, the strongest one whose words alone are sure:
             # a long plea whose final score leans to donation while its words say
             # foreign_agent is still an appeal
-            sure = [c for c in enabled if scores[c] >= thr[c]
-                    and first[r, words_at + cat_index[c]] >= max(thr[c], LONG_BLOCK_MIN_SCORE)]
+            sure = [c for c in enabled if scores[c] >= thr[c] and words_pass(r, c)]
             best = max(sure, key=lambda c: scores[c] / thr[c], default=best)
             hide = bool(sure)
         out.append(Prediction(hide=hide, category=best if hide else None, scores=scores))
@@ -167,7 +172,7 @@ def decide(blocks: list[dict], first: np.ndarray, S: np.ndarray, categories, ena
         # there hides only when its words alone pass as well.
         for r, (block, pred) in enumerate(zip(blocks, out)):
             if pred.hide and block.get("tag") and (block.get("attrs") or "") == article:
-                sure = [c for c in enabled if pred.scores[c] >= thr[c] and first[r, words_at + cat_index[c]] >= thr[c]]
+                sure = [c for c in enabled if pred.scores[c] >= thr[c] and words_pass(r, c)]
                 pred.hide = bool(sure)
                 pred.category = max(sure, key=lambda c: pred.scores[c] / thr[c]) if sure else None
     lead = article_lead(blocks, out, article)

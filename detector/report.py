@@ -101,7 +101,7 @@ def compare_tables(cmp: dict, name_a: str, name_b: str) -> str:
         "hidden (only A / only B: hidden by one model and kept by the other)",
         table(hides, ["what", "A", "B", "only A", "only B", "sign test p"]),
         f"first paragraphs hidden: A {first['a']}, B {first['b']}",
-        "A p-value near 1 means the two differ by no more than builds that differ in little do.",
+        "p is the chance of a split at least this uneven if neither model were better (per group, uncorrected).",
     ])
 
 
