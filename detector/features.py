@@ -12,6 +12,7 @@ import copy
 import math
 import re
 from functools import lru_cache, partial
+from itertools import chain
 from operator import is_not
 
 import numpy as np
@@ -243,6 +244,18 @@ def _tfidf(vectorizer, counts):
     return counts
 
 
+def _count_docs(vectorizer, docs, ids_of) -> sparse.csr_matrix:
+    """The vectorizer's count matrix for ``docs``, from ``ids_of(doc)``: the vocabulary
+    index of every n-gram of the doc that the vocabulary knows."""
+    flat: list[int] = []
+    row_sizes = np.zeros(len(docs), dtype=np.int64)
+    for r, doc in enumerate(docs):
+        start = len(flat)
+        flat += ids_of(doc)
+        row_sizes[r] = len(flat) - start
+    return _count_matrix(flat, row_sizes, len(vectorizer.vocabulary_), vectorizer.dtype)
+
+
 def _char_counts(vectorizer, docs, cache: dict):
     """The count matrix of the fitted ``char_wb`` vectorizer for ``docs``, built from cached words.
 
@@ -254,20 +267,17 @@ def _char_counts(vectorizer, docs, cache: dict):
     lo, hi = vectorizer.ngram_range
     vocab = vectorizer.vocabulary_
     pre = vectorizer.preprocessor
-    flat: list[int] = []
-    row_sizes = np.zeros(len(docs), dtype=np.int64)
-    for r, doc in enumerate(docs):
-        start = len(flat)
-        for word in pre(doc).split():
-            ids = cache.get(word)
-            if ids is None:
-                ids = [*filter(_KNOWN, map(vocab.get, _word_char_grams(word, lo, hi)))]
-                if len(cache) >= CHAR_CACHE_WORDS:
-                    cache.clear()
-                cache[word] = ids
-            flat += ids
-        row_sizes[r] = len(flat) - start
-    return _count_matrix(flat, row_sizes, len(vocab), vectorizer.dtype)
+
+    def word_ids(word: str) -> list[int]:
+        ids = cache.get(word)
+        if ids is None:
+            ids = [*filter(_KNOWN, map(vocab.get, _word_char_grams(word, lo, hi)))]
+            if len(cache) >= CHAR_CACHE_WORDS:
+                cache.clear()
+            cache[word] = ids
+        return ids
+
+    return _count_docs(vectorizer, docs, lambda doc: chain.from_iterable(map(word_ids, pre(doc).split())))
 
 
 def char_transform(vectorizer, docs, cache: dict):
@@ -311,13 +321,7 @@ def counted_transform(vectorizer, docs):
     """
     analyze = _word_grams(vectorizer) or vectorizer.build_analyzer()
     vocab = vectorizer.vocabulary_
-    flat: list[int] = []
-    row_sizes = np.zeros(len(docs), dtype=np.int64)
-    for r, doc in enumerate(docs):
-        start = len(flat)
-        flat += filter(_KNOWN, map(vocab.get, analyze(doc)))
-        row_sizes[r] = len(flat) - start
-    return _tfidf(vectorizer, _count_matrix(flat, row_sizes, len(vocab), vectorizer.dtype))
+    return _tfidf(vectorizer, _count_docs(vectorizer, docs, lambda doc: filter(_KNOWN, map(vocab.get, analyze(doc)))))
 
 
 def _transform_distinct(vectorizer, blocks, distinct, transform=None):

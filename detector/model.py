@@ -147,10 +147,13 @@ def decide(blocks: list[dict], first: np.ndarray, S: np.ndarray, categories, ena
     lengths = [len(b["text"]) for b in blocks]
     out: list[Prediction] = []
 
-    def words_pass(r: int, c: str) -> bool:
-        """The words view alone passes: the threshold, and for a long block LONG_BLOCK_MIN_SCORE too."""
-        bar = max(thr[c], LONG_BLOCK_MIN_SCORE) if lengths[r] >= LONG_BLOCK_CHARS else thr[c]
-        return first[r, words_at + cat_index[c]] >= bar
+    def surest(r: int, scores: dict) -> str | None:
+        """Of the categories that pass, the strongest whose words view passes alone too (for a
+        long block, LONG_BLOCK_MIN_SCORE as well), or None."""
+        long = lengths[r] >= LONG_BLOCK_CHARS
+        sure = [c for c in enabled if scores[c] >= thr[c] and first[r, words_at + cat_index[c]]
+                >= (max(thr[c], LONG_BLOCK_MIN_SCORE) if long else thr[c])]
+        return max(sure, key=lambda c: scores[c] / thr[c], default=None)
 
     for r, (length, row) in enumerate(zip(lengths, S.tolist())):  # S's columns are in categories' order
         scores = {c: round(v, 4) for c, v in zip(categories, row)}
@@ -161,9 +164,8 @@ def decide(blocks: list[dict], first: np.ndarray, S: np.ndarray, categories, ena
             # of the categories that pass, the strongest one whose words alone are sure:
             # a long plea whose final score leans to donation while its words say
             # foreign_agent is still an appeal
-            sure = [c for c in enabled if scores[c] >= thr[c] and words_pass(r, c)]
-            best = max(sure, key=lambda c: scores[c] / thr[c], default=best)
-            hide = bool(sure)
+            best = surest(r, scores)
+            hide = best is not None
         out.append(Prediction(hide=hide, category=best if hide else None, scores=scores))
     article = article_container(blocks, out)
     if article is not None:
@@ -172,10 +174,9 @@ def decide(blocks: list[dict], first: np.ndarray, S: np.ndarray, categories, ena
         # there hides only when its words alone pass as well.
         for r, (block, pred) in enumerate(zip(blocks, out)):
             if pred.hide and block.get("tag") and (block.get("attrs") or "") == article:
-                sure = [c for c in enabled if pred.scores[c] >= thr[c] and words_pass(r, c)]
-                pred.hide = bool(sure)
-                pred.category = max(sure, key=lambda c: pred.scores[c] / thr[c]) if sure else None
-    lead = article_lead(blocks, out, article)
+                pred.category = surest(r, pred.scores)
+                pred.hide = pred.category is not None
+    lead = _first_paragraph(blocks, article) if article is not None else None
     keep = set()
     if lead is not None:
         out[lead].hide, out[lead].category = False, None
@@ -202,17 +203,19 @@ def article_container(blocks: list[dict], preds: list[Prediction]) -> str | None
     return max(candidates, key=body.__getitem__) if candidates else None
 
 
-def article_lead(blocks: list[dict], preds: list[Prediction], article: str | None = None) -> int | None:
-    """The index of the article's first paragraph (its container's first ``<p>`` of
-    LEAD_MIN_CHARS or more), or None when the page shows no article.
+def article_lead(blocks: list[dict], preds: list[Prediction]) -> int | None:
+    """The index of the article's first paragraph, or None when the page shows no article.
 
     Its first paragraph is protected even when the model would hide it: an appeal
     written as the article's own first paragraph stays, since a hidden first
-    paragraph is the worse failure. ``article`` is the container when already known.
+    paragraph is the worse failure.
     """
-    article = article if article is not None else article_container(blocks, preds)
-    if article is None:
-        return None
+    article = article_container(blocks, preds)
+    return None if article is None else _first_paragraph(blocks, article)
+
+
+def _first_paragraph(blocks: list[dict], article: str) -> int | None:
+    """The index of the first ``<p>`` of LEAD_MIN_CHARS or more in the container ``article``."""
     for i, block in enumerate(blocks):
         if (block.get("attrs") or "") == article and block.get("tag") == "p" and len(block["text"]) >= LEAD_MIN_CHARS:
             return i
